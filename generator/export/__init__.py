@@ -1,0 +1,220 @@
+"""DOCX and PDF outputs for every generated page, converted in parallel and only when their inputs changed.
+
+Reads only what the site stage wrote (docs/ pages with control front matter, figures) plus the branding. Each output
+is keyed by a hash of everything it is made from; an unchanged key means the file on disk is already right.
+Workers are started with the spawn method: typst-py deadlocks in a child forked after it has compiled.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor, TimeoutError as PoolTimeout, as_completed
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..findings import Findings, Severity
+from ..fsutil import write_atomic
+from .common import ConversionError
+from .page import Page, read_page
+
+VERSION = "2"   # bump when the writers change, so every cached output is rebuilt
+FIGURE = re.compile(r"\]\(/figures/([^)\s]+)\)")
+MANUAL_PACK_TYPES = ("manual", "policy", "core", "procedure", "plan")
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str            # docx | pdf | combined
+    out: str             # output path
+    pages: tuple[str, ...]
+    title: str
+    key: str             # hash of every input
+
+
+@dataclass
+class ExportResult:
+    written: list[str]
+    skipped: int
+    findings: Findings
+    seconds: float
+
+
+def _sha(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def brand_of(org, ws) -> dict:
+    b = org.org.branding
+    logo = str((ws.root / b.logo).resolve()) if b.logo and (ws.root / b.logo).is_file() else None
+    return {"name": org.org.name, "colour": b.primary_colour, "font": b.font, "logo": logo,
+            "prefix": org.org.document_prefix}
+
+
+def export(ws, org, formats: set[str], packs: bool = False, workers: int | None = None) -> ExportResult:
+    started = time.perf_counter()
+    docs_dir, dist = ws.docs_dir, ws.root / "dist"
+    cache_dir = dist / ".cache"
+    cache_file = cache_dir / "outputs.json"
+    brand = brand_of(org, ws)
+    pages = _document_pages(docs_dir)
+    brand_key = _sha(json.dumps(brand, sort_keys=True), Path(brand["logo"]).read_bytes() if brand["logo"] else "")
+    figure_keys: dict[str, str] = {}
+
+    def page_key(page: Page) -> str:
+        parts = [page.text]
+        for name in sorted(set(FIGURE.findall(page.body))):
+            if name not in figure_keys:
+                path = docs_dir / "figures" / name
+                figure_keys[name] = _sha(path.read_bytes()) if path.exists() else "missing"
+            parts.append(figure_keys[name])
+        return _sha(*parts)
+
+    keys = {p.id: page_key(p) for p in pages}
+    jobs: list[Job] = []
+    for fmt in sorted(formats):
+        for page in pages:
+            jobs.append(Job(fmt, str(dist / fmt / f"{page.id}.{fmt}"), (str(page.path),), page.title,
+                            _sha(VERSION, fmt, brand_key, keys[page.id])))
+    if packs and "pdf" in formats:
+        prefix = brand["prefix"]
+        type_order = list(org.documents.types)
+        ordered = sorted(pages, key=lambda p: (type_order.index(p.control["type"]) if p.control["type"] in type_order
+                                               else 99, p.id))
+        for name, title, members in (
+                ("manual-pack", f"{org.org.name}: SMS manual pack",
+                 [p for p in ordered if p.control["type"] in MANUAL_PACK_TYPES]),
+                ("full-set", f"{org.org.name}: SMS documentation set", ordered)):
+            if members:
+                jobs.append(Job("combined", str(dist / "pdf" / f"{prefix}-{name}.pdf"),
+                                tuple(str(p.path) for p in members), title,
+                                _sha(VERSION, "combined", title, brand_key, *(keys[p.id] for p in members))))
+
+    cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    todo = [j for j in jobs if cache.get(j.out) != j.key or not Path(j.out).exists()]
+    findings, written = Findings(), []
+    if todo:
+        shared = _shared_inputs(brand, ws, cache_dir, "docx" in formats)
+        done = _run(todo, brand, str(docs_dir), shared, workers)
+        for job, error in done:
+            if error is None:
+                cache[job.out] = job.key
+                written.append(job.out)
+            else:
+                cache.pop(job.out, None)
+                name = Path(job.pages[0]).stem if job.kind != "combined" else Path(job.out).name
+                findings.add("export.failed", Severity.fatal, f"{name}: {job.kind} conversion failed: {error}",
+                             ws.display(Path(job.pages[0])) if job.kind != "combined" else ws.display(Path(job.out)))
+        write_atomic(cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
+    _remove_stale(dist, {j.out for j in jobs}, formats)
+    return ExportResult(written, len(jobs) - len(todo), findings, time.perf_counter() - started)
+
+
+def _document_pages(docs_dir: Path) -> list[Page]:
+    manifest = docs_dir / ".smsgen-pages"
+    names = manifest.read_text(encoding="utf-8").split() if manifest.exists() else []
+    pages = [read_page(docs_dir / n) for n in names if n.endswith(".md") and (docs_dir / n).exists()]
+    return sorted((p for p in pages if p.control), key=lambda p: p.id)
+
+
+def _shared_inputs(brand: dict, ws, cache_dir: Path, need_docx: bool) -> dict:
+    """Made once per run, before the workers start: the reference DOCX and a PNG of the logo for Word headers."""
+    from .docx import reference_docx
+
+    shared = {"reference": None, "logo_png": None}
+    if need_docx:
+        reference = cache_dir / f"reference-{_sha(json.dumps(brand, sort_keys=True))[:12]}.docx"
+        if not reference.exists():
+            write_atomic(reference, reference_docx(brand))
+        shared["reference"] = str(reference)
+        if brand["logo"]:
+            shared["logo_png"] = _logo_png(brand["logo"], ws)
+    return shared
+
+
+def _logo_png(logo: str, ws) -> bytes | None:
+    """python-docx cannot place SVG: typst rasterises the logo (no extra dependency)."""
+    import typst
+
+    path = Path(logo)
+    if path.suffix.lower() != ".svg":
+        return path.read_bytes()
+    source = f'#set page(width: auto, height: auto, margin: 0pt)\n#image("/{path.name}", height: 3cm)\n'
+    try:
+        return typst.compile(source.encode(), root=str(path.parent), format="png", ppi=200)
+    except Exception:  # noqa: BLE001 - a logo that cannot be drawn leaves the header without it, nothing worse
+        return None
+
+
+def _timestamp(page: Page | None) -> int:
+    """Dates inside the files come from the register (effective date) or SOURCE_DATE_EPOCH, never from the clock."""
+    if page is not None and page.control.get("effective"):
+        return int(datetime.fromisoformat(page.control["effective"]).replace(tzinfo=timezone.utc).timestamp())
+    return int(os.environ.get("SOURCE_DATE_EPOCH", "946684800"))
+
+
+def convert(job: Job, brand: dict, docs_dir: str, shared: dict) -> str | None:
+    """Worker: make one output and write it atomically. Returns an error message, or None on success."""
+    from .docx import write_docx
+    from .pdf import write_combined, write_pdf
+
+    root = Path(docs_dir)
+    try:
+        if job.kind == "combined":
+            pages = [read_page(Path(p)) for p in job.pages]
+            data = write_combined(pages, job.title, brand, root, _timestamp(None))
+        else:
+            page = read_page(Path(job.pages[0]))
+            if job.kind == "pdf":
+                data = write_pdf(page, brand, root, _timestamp(page))
+            else:
+                when = datetime.fromtimestamp(_timestamp(page), timezone.utc)
+                data = write_docx(page, brand, root, Path(shared["reference"]), shared["logo_png"], when)
+        write_atomic(Path(job.out), data)
+        return None
+    except ConversionError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported against the document, never as a traceback
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _run(jobs: list[Job], brand: dict, docs_dir: str, shared: dict, workers: int | None):
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) <= 2:
+        return [(job, convert(job, brand, docs_dir, shared)) for job in jobs]
+    results = []
+    deadline = 60 + 10 * len(jobs)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    # biggest first, so a combined pack does not start last and leave the other cores idle
+    futures = {pool.submit(convert, job, brand, docs_dir, shared): job
+               for job in sorted(jobs, key=lambda j: -len(j.pages))}
+    try:
+        for future in as_completed(futures, timeout=deadline):
+            results.append((futures[future], future.result()))
+    except PoolTimeout:
+        for future, job in futures.items():
+            if not future.done():
+                results.append((job, f"did not finish within {deadline} s"))
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return results
+
+
+def _remove_stale(dist: Path, expected: set[str], formats: set[str]) -> None:
+    """Outputs of documents that no longer exist must not linger beside the current set."""
+    for fmt in formats:
+        folder = dist / fmt
+        if folder.is_dir():
+            for file in folder.iterdir():
+                if file.is_file() and str(file) not in expected:
+                    file.unlink()

@@ -1,0 +1,49 @@
+"""What the DOCX and PDF writers share: the pandoc binary with a timeout, and the control lines both print."""
+from __future__ import annotations
+
+import subprocess
+
+from .page import Page
+
+TIMEOUT = 120  # seconds: a converter that hangs is stopped and named, never waited on forever
+
+
+class ConversionError(Exception):
+    pass
+
+
+def pandoc(markdown: str, to: str, *args: str) -> bytes:
+    import pypandoc
+
+    command = [pypandoc.get_pandoc_path(), "--from", "markdown", "--to", to, *args]
+    try:
+        done = subprocess.run(command, input=markdown.encode("utf-8"), capture_output=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise ConversionError(f"pandoc did not finish within {TIMEOUT} s") from None
+    if done.returncode != 0:
+        raise ConversionError("pandoc: " + done.stderr.decode("utf-8", "replace").strip())
+    return done.stdout
+
+
+def status_text(page: Page) -> str:
+    c = page.control
+    return {"in_review": "In review", "changed": "Changed since approval"}.get(c["status"], c["status"].capitalize())
+
+
+def approval_rows(page: Page) -> list[tuple[str, str]]:
+    c = page.control
+    return [("Document ID", c["id"]), ("Revision", str(c["revision"])), ("Status", status_text(page)),
+            ("Classification", c["classification"].capitalize()), ("Owner", c["owner"]),
+            ("Approver", c["approver"] + (f" ({c['approved_by']})" if c.get("approved_by") else "")),
+            ("Effective", c.get("effective") or "Not yet effective"),
+            ("Next review", c.get("next_review") or f"{c['review_months']} months after approval"),
+            ("Clauses", ", ".join(c.get("clauses", [])))] + \
+        ([("Retention", c["retention"])] if c.get("retention") else [])
+
+
+def history_rows(page: Page) -> list[tuple[str, ...]]:
+    return [(h["revision"], h.get("date") or "—", h["change"], h.get("author") or "—", h.get("reviewer") or "—",
+             h.get("approver") or "—", h.get("effective") or "—") for h in page.control.get("history", [])]
+
+
+HISTORY_HEADER = ("Rev.", "Date", "Change", "Author", "Reviewer", "Approver", "Effective")

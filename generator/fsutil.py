@@ -1,0 +1,74 @@
+"""File output: atomic writes (a reader, or an interrupted run, never sees a half-written file) and zips whose
+bytes depend only on their content."""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary readable files
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(path: Path, content: str) -> bool:
+    """Write only when the content differs, so watchers and caches see no change where there is none."""
+    try:
+        if path.read_text(encoding="utf-8") == content:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    write_atomic(path, content)
+    return True
+
+
+def replace_dir(new: Path, target: Path) -> None:
+    """Swap a freshly built directory into place; the old one survives until the new one is complete."""
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        os.replace(target, old)
+    os.replace(new, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def normalise_zip(data: bytes, fixed_xml: dict | None = None) -> bytes:
+    """Rewrite an Office zip with fixed timestamps, so the same content gives the same bytes. `fixed_xml` maps a
+    member name to a function that removes a time stamp from its content."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            content = src.read(info.filename)
+            if fixed_xml and info.filename in fixed_xml:
+                content = fixed_xml[info.filename](content)
+            dst.writestr(fixed, content)
+    return out.getvalue()
+
+
+def deterministic_zip(files: dict[str, bytes]) -> bytes:
+    """A zip of the given members: sorted, with fixed timestamps and permissions."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            archive.writestr(info, files[name])
+    return buffer.getvalue()

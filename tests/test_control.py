@@ -1,0 +1,174 @@
+"""Document control: lifecycle, authority, approvals bound to content, review dates, the audit trail."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from generator.control import add_months, first_revision, next_revision
+from generator.pipeline import run
+from generator.register import load_register
+
+from .conftest import edit, smsgen
+
+DOC = "MF-PR-01"
+
+
+def test_numeric_revisions():
+    assert first_revision("numeric") == "1"
+    assert next_revision("9", "numeric") == "10"
+
+
+def test_alpha_revisions_roll_over_like_spreadsheet_columns():
+    assert first_revision("alpha") == "A"
+    assert next_revision("A", "alpha") == "B"
+    assert next_revision("Z", "alpha") == "AA"
+    assert next_revision("AZ", "alpha") == "BA"
+
+
+def test_add_months_clamps_to_month_end():
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2026, 11, 23), 24) == dt.date(2028, 11, 23)
+
+
+@pytest.fixture
+def now(monkeypatch):
+    monkeypatch.setenv("SMSGEN_NOW", "2026-11-23T10:00:00+00:00")
+
+
+def snapshot(ws) -> tuple[bytes, bytes]:
+    read = lambda p: p.read_bytes() if p.exists() else b""  # noqa: E731
+    return read(ws.register_file), read(ws.audit_file)
+
+
+def control_codes(ws, **kwargs) -> dict[str, list]:
+    outcome = run(ws, **kwargs)
+    codes: dict[str, list] = {}
+    for f in outcome.findings:
+        if f.code.startswith("control."):
+            codes.setdefault(f.code, []).append(f)
+    return codes
+
+
+def test_full_lifecycle_with_approval_bound_to_content(mini, now, capsys):
+    assert any(f.message.startswith(DOC) for f in control_codes(mini, controlled=True)["control.not-approved"])
+    assert smsgen(mini, "submit", "--all", "--by", "cal") == 0
+    assert smsgen(mini, "approve", "--all", "--by", "ann") == 0
+    assert smsgen(mini, "approve", "--all", "--by", "bob") == 0
+    assert control_codes(mini, controlled=True) == {}
+    state = run(mini).states[DOC]
+    assert (state.revision, state.status, state.effective, state.next_review) == ("1", "approved", "2026-11-23",
+                                                                                  "2028-11-23")
+    # a change to data the procedure prints makes it "changed since approval", with the changed lines
+    edit(mini.data_dir / "sites.yml", "name: Hull yard", "name: Hull container yard")
+    changed = {f.message.split()[0]: f for f in control_codes(mini, controlled=True)["control.changed-since-approval"]}
+    message = changed[DOC].message.replace("\n    ", "\n")
+    assert "-- **Hull yard**" in message and "+- **Hull container yard**" in message
+    preview = run(mini)
+    assert preview.states[DOC].status == "changed" and preview.states[DOC].revision == "2 (draft)"
+    assert smsgen(mini, "build", "--controlled", "--no-site") == 1
+    # revise, submit and approve again: revision 2, both revisions in the history
+    for doc_id in changed:
+        assert smsgen(mini, "revise", doc_id, "--by", "cal", "--change", "Yard renamed") == 0
+    assert smsgen(mini, "submit", *changed, "--by", "cal") == 0
+    assert smsgen(mini, "approve", "--all", "--by", "ann", "--comment", "Checked against the site list") == 0
+    smsgen(mini, "approve", "--all", "--by", "bob")
+    assert control_codes(mini, controlled=True) == {}
+    entry = load_register(mini.register_file, "r").documents[DOC]
+    assert [(r.revision, r.status) for r in entry.revisions] == [("1", "superseded"), ("2", "approved")]
+    assert entry.revisions[1].change == "Yard renamed" and entry.revisions[1].approver == "ann"
+    history = run(mini).states[DOC].history
+    assert [h.revision for h in history] == ["1", "2"] and history[1].approver == "Ann Archer"
+    assert smsgen(mini, "verify") == 0
+
+
+def test_refusals_change_nothing(mini, now, capsys):
+    assert smsgen(mini, "submit", DOC, "--by", "bob") == 0
+    before = snapshot(mini)
+    assert smsgen(mini, "approve", DOC, "--by", "bob") == 2          # the author approving his own revision
+    assert "author of revision 1" in capsys.readouterr().err
+    assert snapshot(mini) == before
+    assert smsgen(mini, "approve", DOC, "--by", "cal") == 2          # no approval authority for procedures
+    err = capsys.readouterr().err
+    assert "no authority to approve" in err and "Ann Archer" in err
+    assert snapshot(mini) == before
+    assert smsgen(mini, "approve", DOC, "--by", "nobody") == 2       # not a person in the data
+    assert "unknown person 'nobody'" in capsys.readouterr().err
+    assert smsgen(mini, "submit", DOC, "--by", "bob") == 2           # already in review
+    assert snapshot(mini) == before
+
+
+def test_content_changed_after_submission_cannot_be_approved(mini, now, capsys):
+    assert smsgen(mini, "submit", DOC, "--by", "bob") == 0
+    edit(mini.data_dir / "sites.yml", "name: Hull yard", "name: Hull trailer park")
+    assert smsgen(mini, "approve", DOC, "--by", "ann") == 2
+    assert "changed after it was submitted" in capsys.readouterr().err
+    assert smsgen(mini, "reject", DOC, "--by", "ann", "--comment", "Resubmit with the new yard name") == 0
+    assert smsgen(mini, "submit", DOC, "--by", "bob") == 0
+    assert smsgen(mini, "approve", DOC, "--by", "ann") == 0
+
+
+def test_withdrawn_documents_are_obsolete(mini, now):
+    for args in (("submit", DOC, "--by", "bob"), ("approve", DOC, "--by", "ann"),
+                 ("withdraw", DOC, "--by", "ann", "--reason", "Merged into the manual")):
+        assert smsgen(mini, *args) == 0
+    assert run(mini).states[DOC].status == "obsolete"
+    assert smsgen(mini, "verify") == 0
+
+
+def test_review_due_and_overdue(mini, monkeypatch, capsys):
+    monkeypatch.setenv("SMSGEN_NOW", "2024-01-10T09:00:00+00:00")
+    assert smsgen(mini, "submit", DOC, "--by", "bob") == 0
+    assert smsgen(mini, "approve", DOC, "--by", "ann") == 0          # effective 2024-01-10, review every 24 months
+    monkeypatch.setenv("SMSGEN_NOW", "2025-12-20T09:00:00+00:00")
+    capsys.readouterr()
+    assert smsgen(mini, "review-due", "--within", "30") == 0
+    assert "2026-01-10" in capsys.readouterr().out
+    monkeypatch.setenv("SMSGEN_NOW", "2026-02-01T09:00:00+00:00")
+    assert smsgen(mini, "review-due") == 1
+    assert "OVERDUE" in capsys.readouterr().out
+    assert "control.review-overdue" in control_codes(mini)
+
+
+@pytest.mark.parametrize("tamper", ["delete", "edit", "swap"])
+def test_verify_detects_a_tampered_audit_log(mini, now, tamper, capsys):
+    for args in (("submit", DOC, "--by", "bob"), ("approve", DOC, "--by", "ann"),
+                 ("revise", DOC, "--by", "bob", "--change", "x")):
+        assert smsgen(mini, *args) == 0
+    assert smsgen(mini, "verify") == 0
+    lines = mini.audit_file.read_text().splitlines()
+    if tamper == "delete":
+        del lines[1]
+    elif tamper == "edit":
+        entry = json.loads(lines[1])
+        entry["by"] = "cal"
+        lines[1] = json.dumps(entry, sort_keys=True, separators=(",", ":"))
+    else:
+        lines[0], lines[1] = lines[1], lines[0]
+    mini.audit_file.write_text("\n".join(lines) + "\n")
+    assert smsgen(mini, "verify") == 1
+    assert "audit.jsonl:" in capsys.readouterr().err
+
+
+def test_verify_detects_a_register_the_log_does_not_explain(mini, now, capsys):
+    assert smsgen(mini, "submit", DOC, "--by", "bob") == 0
+    edit(mini.register_file, "status: in_review", "status: approved")
+    assert smsgen(mini, "verify") == 1
+    assert "the log ends at 'in_review'" in capsys.readouterr().err
+
+
+def test_restricted_documents_never_reach_a_lower_audience(mini):
+    override = mini.root / "sms_templates" / "plans" / "secret.md.j2"
+    override.parent.mkdir(parents=True)
+    override.write_text("---\nkey: secret-plan\nnumber: '77'\ntitle: Vault plan\nsummary: Where the keys are.\n"
+                        "type: plan\nclassification: restricted\nclauses: ['8.6.4']\nowner: security_manager\n"
+                        "approver: sms_manager\n---\nThe vault code is kept in {{ ref('document-control') }}.\n",
+                        encoding="utf-8")
+    assert smsgen(mini, "build", "--audience", "employees") in (0, 1)
+    index = (mini.site_dir / "search" / "search_index.json").read_text()
+    assert "Vault plan" not in index and "MF-PL-77" not in index
+    assert not (mini.docs_dir / "plans" / "MF-PL-77.md").exists()
+    assert "Vault plan" not in (mini.site_dir / "index.html").read_text()
+    assert smsgen(mini, "build", "--audience", "security") in (0, 1)
+    assert "Vault plan" in (mini.site_dir / "search" / "search_index.json").read_text()

@@ -1,0 +1,100 @@
+"""DOCX and PDF: control data read back from the files, determinism, and the cache."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+import docx
+import pypdf
+import pytest
+
+from generator.export import export
+from generator.pipeline import run
+
+from .conftest import edit, smsgen
+
+
+def digest(paths) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+@pytest.fixture
+def exported(mini):
+    assert smsgen(mini, "build", "--docx", "--pdf", "--no-site") in (0, 1)
+    return mini
+
+
+def test_every_docx_header_carries_id_and_revision(exported):
+    outcome = run(exported)
+    for doc in outcome.documents:
+        word = docx.Document(exported.root / "dist" / "docx" / f"{doc.id}.docx")
+        section = word.sections[0]
+        header = " ".join(c.text for t in section.header.tables for c in t.rows[0].cells)
+        assert doc.id in header and "Revision 1" in header and "Draft" in header
+        footer = " ".join(c.text for t in section.footer.tables for c in t.rows[0].cells)
+        assert "Uncontrolled when printed" in footer
+        xml = section.footer._element.xml
+        assert "NUMPAGES" in xml and " PAGE " in xml
+        assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+        assert word.paragraphs[1].text.startswith("DRAFT")
+        assert word.tables[-1].rows[0].cells[0].text == "Rev."
+
+
+def test_every_pdf_page_one_reads_back_the_control_data(exported):
+    for doc in run(exported).documents:
+        reader = pypdf.PdfReader(exported.root / "dist" / "pdf" / f"{doc.id}.pdf")
+        first = reader.pages[0].extract_text()
+        assert doc.id in first and "Rev. 1" in first and "Draft" in first
+        assert re.search(rf"Page 1 of {len(reader.pages)}\b", first), first
+        assert [o["/Title"] for o in reader.outline if isinstance(o, dict)][0] == f"{doc.id} {doc.title}"
+
+
+def test_two_builds_are_byte_identical_and_the_second_converts_nothing(exported):
+    outcome = run(exported)
+    files = sorted((exported.root / "dist").glob("[dp][od][cf]*/*.*"))
+    first = digest(files)
+    result = export(exported, outcome.org, {"docx", "pdf"})
+    assert result.written == [] and result.skipped == 2 * len(outcome.documents)
+    for path in files:
+        path.unlink()
+    export(exported, outcome.org, {"docx", "pdf"})
+    assert digest(files) == first
+
+
+def test_a_change_reconverts_only_the_document_it_touches(exported):
+    outcome = run(exported)
+    edit(exported.data_dir / "roles.yml", "purpose: Guards the yard.", "purpose: Guards the yard and its gate.")
+    smsgen(exported, "build", "--no-site")
+    result = export(exported, outcome.org, {"docx", "pdf"})
+    assert sorted(p.rsplit("/", 1)[1] for p in result.written) == ["MF-JD-GRD.docx", "MF-JD-GRD.pdf"]
+
+
+def test_a_converter_failure_names_the_document_and_is_not_a_traceback(exported, monkeypatch, capsys):
+    from generator.export import common
+
+    def broken(*args, **kwargs):
+        raise common.ConversionError("pandoc: simulated failure")
+
+    monkeypatch.setattr(common, "pandoc", broken)
+    monkeypatch.setattr("generator.export.pdf.pandoc", broken)
+    for path in (exported.root / "dist" / "pdf").glob("*.pdf"):
+        path.unlink()
+    result = export(exported, run(exported).org, {"pdf"}, workers=1)
+    messages = [f.message for f in result.findings]
+    assert "MF-PR-01: pdf conversion failed: pandoc: simulated failure" in messages
+
+
+def test_a_hanging_converter_is_stopped_and_named(exported, monkeypatch, tmp_path):
+    import pypandoc
+
+    from generator.export import common
+
+    slow = tmp_path / "pandoc"
+    slow.write_text("#!/bin/sh\nsleep 30\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr(pypandoc, "get_pandoc_path", lambda: str(slow))
+    monkeypatch.setattr(common, "TIMEOUT", 1)
+    for path in (exported.root / "dist" / "pdf").glob("*.pdf"):
+        path.unlink()
+    result = export(exported, run(exported).org, {"pdf"}, workers=1)
+    assert "MF-PR-01: pdf conversion failed: pandoc did not finish within 1 s" in [f.message for f in result.findings]

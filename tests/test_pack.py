@@ -1,0 +1,136 @@
+"""The Stage 1 pack: refused until everything is approved; deterministic; verifiable; restricted documents held back.
+Also the clause matrix and readiness checks that go into it."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+
+from generator.clauses import iso28000
+from generator.pipeline import run
+from generator.readiness import readiness
+
+from .conftest import copy_workspace, smsgen
+from .test_browser import approve_everything
+
+
+@pytest.fixture(scope="module")
+def approved(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SMSGEN_NOW", "2026-11-02T09:00:00+00:00")
+    ws = copy_workspace(tmp_path_factory.mktemp("pack") / "ws")
+    org = run(ws).org
+    approve_everything(ws, org.function["document_controller"].holders[0].id)
+    mp.undo()
+    return ws
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_pack_is_written_verifiable_and_deterministic(approved, tmp_path, capsys):
+    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
+    assert smsgen(approved, "pack", "stage1", "--out", str(first)) == 0
+    assert smsgen(approved, "verify-pack", str(first)) == 0
+    assert smsgen(approved, "pack", "stage1", "--out", str(second)) == 0
+    assert sha(first) == sha(second)
+    with zipfile.ZipFile(first) as archive:
+        names = set(archive.namelist())
+        manifest = json.loads(archive.read("manifest.json"))
+        assert {"README.txt", "readiness-report.pdf", "registers/clause-matrix.xlsx", "registers/clause-matrix.pdf",
+                "registers/master-document-list.xlsx", "registers/master-document-list.csv"} <= names
+        listed = {f["file"] for f in manifest["files"]}
+        assert listed == names - {"manifest.json"}
+        assert all(f["document_id"] and f["revision"] == "1" for f in manifest["files"]
+                   if f["file"].startswith("documents/"))
+        withheld = {w["document_id"] for w in manifest["withheld"]}
+        restricted = {d.id for d in run(approved).documents if d.classification.value == "restricted"}
+        assert withheld == restricted and restricted
+        assert not any(d in n for d in restricted for n in names)
+        book = openpyxl.load_workbook(archive.open("registers/clause-matrix.xlsx"))
+        numbers = {row[0] for row in book["Clause to documents"].iter_rows(min_row=2, values_only=True)}
+        assert {c.number for c in iso28000() if c.depth >= 1} <= numbers
+
+
+def test_tampering_with_a_pack_is_detected(approved, tmp_path, capsys):
+    pack, tampered = tmp_path / "p.zip", tmp_path / "t.zip"
+    assert smsgen(approved, "pack", "stage1", "--out", str(pack)) == 0
+    with zipfile.ZipFile(pack) as src, zipfile.ZipFile(tampered, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "README.txt":
+                data += b"\nAll documents were approved by the auditor.\n"
+            dst.writestr(info, data)
+    capsys.readouterr()
+    assert smsgen(approved, "verify-pack", str(tampered)) == 1
+    assert "README.txt: content does not match" in capsys.readouterr().err
+
+
+def test_pack_is_refused_while_a_document_is_not_approved(approved, tmp_path, capsys):
+    ws = copy_workspace(tmp_path / "ws2")
+    shutil.copytree(approved.control_dir, ws.control_dir)
+    target = next(d for d in run(ws).documents if d.key == "security-policy")
+    assert smsgen(ws, "revise", target.id, "--by", run(ws).org.function["document_controller"].holders[0].id,
+                  "--change", "Policy updated") == 0
+    capsys.readouterr()
+    assert smsgen(ws, "pack", "stage1", "--out", str(tmp_path / "x.zip")) == 1
+    err = capsys.readouterr().err
+    assert "refused" in err and target.id in err
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_readiness_checks_pass_on_the_reference_organisation(approved):
+    outcome = run(approved)
+    failed = [c for c in readiness(outcome.org, outcome.documents, outcome.states) if not c.passed]
+    assert failed == []
+
+
+@pytest.mark.parametrize("check, mutate", [
+    ("scope-sites", lambda ws: _drop_scope_site(ws)),
+    ("policy-commitments", lambda ws: _drop_commitment(ws, "improvement")),
+    ("objectives", lambda ws: _unmeasurable_target(ws)),
+    ("risk-register", lambda ws: _accept_high_risk(ws)),
+])
+def test_each_readiness_check_can_fail(workspace, check, mutate):
+    mutate(workspace)
+    outcome = run(workspace)
+    result = next(c for c in readiness(outcome.org, outcome.documents, outcome.states) if c.key == check)
+    assert not result.passed, result
+
+
+def _drop_scope_site(ws):
+    import yaml
+    path = ws.data_dir / "scope.yml"
+    data = yaml.safe_load(path.read_text())
+    data["scope"]["sites"] = data["scope"]["sites"][:-1]
+    path.write_text(yaml.safe_dump(data))
+
+
+def _drop_commitment(ws, topic):
+    import yaml
+    path = ws.data_dir / "policy.yml"
+    data = yaml.safe_load(path.read_text())
+    data["policy"]["commitments"] = [c for c in data["policy"]["commitments"] if c["topic"] != topic]
+    path.write_text(yaml.safe_dump(data))
+
+
+def _unmeasurable_target(ws):
+    import yaml
+    path = ws.data_dir / "objectives.yml"
+    data = yaml.safe_load(path.read_text())
+    data["objectives"][0]["target"] = "Much better than before"
+    path.write_text(yaml.safe_dump(data))
+
+
+def _accept_high_risk(ws):
+    import yaml
+    path = ws.data_dir / "risks.yml"
+    data = yaml.safe_load(path.read_text())
+    worst = max(data["risks"], key=lambda r: r["likelihood"] * r["impact"])
+    worst["treatment"]["option"] = "accept"
+    path.write_text(yaml.safe_dump(data))
