@@ -38,6 +38,7 @@ class Function(str, Enum):
     procurement_lead = "procurement_lead"
     it_security_lead = "it_security_lead"
     customs_compliance_lead = "customs_compliance_lead"
+    compliance_lead = "compliance_lead"
     security_supervisor = "security_supervisor"
     security_officer = "security_officer"
     incident_lead = "incident_lead"
@@ -65,7 +66,7 @@ class Address(Strict):
     country: Text
 
     def __str__(self) -> str:
-        parts = [self.street, f"{self.postcode} {self.city}", self.region, self.country]
+        parts = [self.street, self.city, self.region, self.postcode, self.country]  # UK and Irish postal order
         return ", ".join(p for p in parts if p)
 
 
@@ -396,8 +397,9 @@ class ProcessesFile(Strict):
 class Partner(Strict):
     id: Code
     name: Text
-    type: Literal["haulier", "shipping_line", "freight_forwarder", "customs_broker", "security_contractor",
-                  "it_provider", "warehouse_operator", "port_operator", "customer", "supplier"]
+    type: Literal["haulier", "courier", "shipping_line", "freight_forwarder", "customs_broker", "security_contractor",
+                  "it_provider", "warehouse_operator", "port_operator", "waste_contractor", "packaging_supplier",
+                  "customer", "supplier"]
     services: Text
     country: Text
     aeo_status: Literal["AEOF", "AEOS", "AEOC", "none"] = Field(description="EU Authorised Economic Operator status")
@@ -408,6 +410,10 @@ class Partner(Strict):
     owner: Key
     last_review: dt.date
     next_review: dt.date
+
+    @property
+    def type_label(self) -> str:
+        return "IT provider" if self.type == "it_provider" else self.type.replace("_", " ")
 
 
 class PartnersFile(Strict):

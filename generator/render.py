@@ -118,6 +118,11 @@ def join_and(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
 
 
+def in_sentence(text: str) -> str:
+    """A data phrase placed mid-sentence ("Security Officer" -> "security officer"), keeping acronyms (GDP, SIA)."""
+    return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in text.split(" "))
+
+
 def make_environment(ws: Workspace) -> jinja2.Environment:
     cache = ws.root / "dist" / ".cache" / "jinja"
     cache.mkdir(parents=True, exist_ok=True)
@@ -132,7 +137,7 @@ def make_environment(ws: Workspace) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     # extract: look a key up in a mapping, so lists of keys map to records: roles | map('extract', data.role)
-    env.filters.update(longdate=longdate, join_and=join_and, extract=lambda key, mapping: mapping[key])
+    env.filters.update(longdate=longdate, join_and=join_and, in_sentence=in_sentence, extract=lambda key, mapping: mapping[key])
     env.tests["containing"] = lambda sequence, item: item in sequence  # roles | selectattr("approves", "containing", "form")
     return env
 

@@ -13,6 +13,7 @@ REPO = PACKAGE_ROOT
 
 
 MINI = REPO / "tests" / "fixtures" / "mini" / "data"
+PHARMA = REPO / "tests" / "fixtures" / "pharma" / "data"
 
 
 def copy_workspace(target: Path, data: Path = REPO / "data") -> Workspace:
@@ -34,6 +35,12 @@ def workspace(tmp_path) -> Workspace:
 def mini(tmp_path) -> Workspace:
     """A copy of the smallest valid organisation: fast, for tests of the loader and the pipeline."""
     return copy_workspace(tmp_path / "mini", MINI)
+
+
+@pytest.fixture
+def pharma(tmp_path) -> Workspace:
+    """A very different second organisation: a pharmaceutical distributor, five sites in two countries, alpha revisions."""
+    return copy_workspace(tmp_path / "pharma", PHARMA)
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
