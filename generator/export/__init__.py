@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor, TimeoutError as PoolTimeout, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, TimeoutError as PoolTimeout, wait
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -186,27 +186,70 @@ def convert(job: Job, brand: dict, docs_dir: str, shared: dict) -> str | None:
         return f"{type(exc).__name__}: {exc}"
 
 
+# typst lays out a whole document in memory (about 1 MB per KB of Markdown, so ~700 MB for a 700 KB register) and
+# typst-py never evicts its memo cache, so a worker keeps its largest document's memory for life. Heavy conversions
+# therefore run in a fresh process each, other workers retire after a bounded number of conversions, and a job starts
+# only while the estimated memory of everything in flight stays within the budget (the largest runs alone).
+HEAVY_BYTES = 50_000
+TASKS_PER_WORKER = 50
+MEMORY_BUDGET = 750 * 2**20
+
+
+def _input_bytes(job: Job) -> int:
+    return sum(os.path.getsize(p) for p in job.pages if os.path.exists(p))
+
+
+def _memory_estimate(job: Job, size: int) -> int:
+    """Peak memory of one conversion, measured on this machine: pandoc for DOCX, pandoc then typst for PDF."""
+    return 130 * 2**20 + (size // 5 if job.kind == "docx" else size * 1000)
+
+
 def _run(jobs: list[Job], brand: dict, docs_dir: str, shared: dict, workers: int | None):
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) <= 2:
         return [(job, convert(job, brand, docs_dir, shared)) for job in jobs]
+    size = {job.out: _input_bytes(job) for job in jobs}
+    # biggest first, so a long document or a combined pack does not start last and leave the other cores idle
+    ordered = sorted(jobs, key=lambda j: -size[j.out])
+    heavy = [j for j in ordered if j.kind != "docx" and size[j.out] > HEAVY_BYTES]
+    light = [j for j in ordered if j.kind == "docx" or size[j.out] <= HEAVY_BYTES]
+    estimate = {job.out: _memory_estimate(job, size[job.out]) for job in jobs}
+
+    def in_flight() -> int:
+        return sum(estimate[job.out] for job in running.values())
+
+    spawn = multiprocessing.get_context("spawn")
+    heavy_pool = ProcessPoolExecutor(workers, mp_context=spawn, max_tasks_per_child=1) if heavy else None
+    light_pool = ProcessPoolExecutor(workers, mp_context=spawn, max_tasks_per_child=TASKS_PER_WORKER)
+    limit = 60 + 10 * len(jobs)
+    deadline = time.monotonic() + limit
+    running: dict = {}
     results = []
-    deadline = 60 + 10 * len(jobs)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    # biggest first, so a combined pack does not start last and leave the other cores idle
-    futures = {pool.submit(convert, job, brand, docs_dir, shared): job
-               for job in sorted(jobs, key=lambda j: -len(j.pages))}
     try:
-        for future in as_completed(futures, timeout=deadline):
-            results.append((futures[future], future.result()))
+        while heavy or light or running:
+            for queue, pool in ((heavy, heavy_pool), (light, light_pool)):
+                while queue and len(running) < workers and (not running or in_flight() + estimate[queue[0].out]
+                                                            <= MEMORY_BUDGET):
+                    job = queue.pop(0)
+                    running[pool.submit(convert, job, brand, docs_dir, shared)] = job
+            done, _ = wait(running, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
+            if not done:
+                raise PoolTimeout
+            for future in done:
+                job = running.pop(future)
+                try:
+                    results.append((job, future.result()))
+                except Exception as exc:  # noqa: BLE001 - a worker that died (e.g. out of memory) fails its job only
+                    results.append((job, f"the converter process failed: {type(exc).__name__}: {exc}"))
     except PoolTimeout:
-        for future, job in futures.items():
-            if not future.done():
-                results.append((job, f"did not finish within {deadline} s"))
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.terminate()
+        results += [(job, f"did not finish within {limit} s") for job in [*running.values(), *heavy, *light]]
+        for pool in (heavy_pool, light_pool):
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for pool in (heavy_pool, light_pool):
+            if pool:
+                pool.shutdown(wait=False, cancel_futures=True)
     return results
 
 

@@ -54,6 +54,9 @@ def make(target: Path, extra_sites: int, extra_roles: int) -> Path:
                           if any(x["id"] == f"{r}-{code}" for x in risks["risks"])] or \
             [next(x["id"] for x in risks["risks"] if x["site"] == code)]
         scenarios["scenarios"].append(clone)
+    if extra_sites:  # a real scope statement names every site it covers
+        codes = [s["code"] for s in sites["sites"][len(base_sites):]]
+        scope["scope"]["statement"] += f" It also covers the annex sites {', '.join(codes)}."
     base_roles = list(roles["roles"])
     for i in range(extra_roles):
         source = base_roles[1 + i % (len(base_roles) - 1)]
