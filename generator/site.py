@@ -19,6 +19,9 @@ from .render import Document
 from .workspace import Workspace
 
 MANIFEST = ".smsgen-pages"   # the list of pages smsgen generated, so stale ones can be removed safely
+# Material renders the open section of the navigation into every page, so a section of n pages costs n * n: a long
+# section is split into groups of this many entries, named by their first and last entry.
+NAV_GROUP = 40
 
 
 @dataclass
@@ -40,25 +43,25 @@ def write_docs(ws: Workspace, org: Organisation, documents: list[Document], figu
             continue
         sections.append((type_def.label, type_def.folder, len(docs)))
         pages[f"{type_def.folder}/index.md"] = section_index(type_def.label, docs, states)
-        entries: list = [f"{type_def.folder}/index.md"]
         for doc in docs:
             pages[doc.docs_path] = document_page(doc, states[doc.id])
-            entries.append({html_text(doc.label): doc.docs_path})
-        nav.append({html_text(type_def.label): entries})
+        short = f"{org.org.document_prefix}-"
+        nav.append({html_text(type_def.label): [f"{type_def.folder}/index.md"] + _grouped(
+            [(d.id.removeprefix(short), d.label, d.docs_path) for d in docs])})
     pages["clauses.md"] = clause_index(documents)
     pages["master-list.md"] = master_list_page(documents, states, org)
     pages["clause-matrix.md"] = clause_matrix_page(documents, states)
     pages["readiness.md"] = readiness_page(org, documents, states)
-    role_entries: list = ["roles/index.md"]
     role_rows = ["# Roles", "", "What each role does in the SMS: its tasks, forms and instructions.", ""]
     for role in org.roles:
         pages[f"roles/{role.key}.md"] = role_page(role, org, documents, tasks or {})
-        role_entries.append({html_text(role.title): f"roles/{role.key}.md"})
         role_rows.append(f"- [{md_escape(role.title)}](/roles/{role.key}.md): {md_escape(role.purpose)}")
     pages["roles/index.md"] = front_matter({"title": "Roles"}) + "\n".join(role_rows) + "\n"
     pages["changes.md"] = changes_page(documents, states, register, release, hidden)
-    nav += [{"Roles": role_entries}, {"Clause index": "clauses.md"}, {"Master document list": "master-list.md"},
-            {"Clause matrix": "clause-matrix.md"}, {"Readiness report": "readiness.md"}, {"What changed": "changes.md"}]
+    role_entries = _grouped([(r.title, r.title, f"roles/{r.key}.md") for r in org.roles])
+    nav += [{"Roles": ["roles/index.md"] + role_entries}, {"Clause index": "clauses.md"},
+            {"Master document list": "master-list.md"}, {"Clause matrix": "clause-matrix.md"},
+            {"Readiness report": "readiness.md"}, {"What changed": "changes.md"}]
     pages["index.md"] = home_page(org, documents, sections)
     pages["branding.css"] = _branding_css(org)
     pages.update({f"figures/{name}": svg for name, svg in figures.items()})
@@ -72,6 +75,18 @@ def write_docs(ws: Workspace, org: Organisation, documents: list[Document], figu
         (docs_dir / rel).unlink(missing_ok=True)
     write_if_changed(manifest, "\n".join(sorted(pages)) + "\n")
     return Generated(nav, sorted(pages))
+
+
+def _grouped(entries: list[tuple[str, str, str]]) -> list:
+    """Navigation entries (short name, label, path), in groups of NAV_GROUP when there are more than that."""
+    items = [{html_text(label): path} for _, label, path in entries]
+    if len(items) <= NAV_GROUP:
+        return items
+    groups = []
+    for start in range(0, len(items), NAV_GROUP):
+        first, last = entries[start][0], entries[min(start + NAV_GROUP, len(entries)) - 1][0]
+        groups.append({html_text(f"{first} to {last}"): items[start:start + NAV_GROUP]})
+    return groups
 
 
 def _branding_css(org: Organisation) -> str:
