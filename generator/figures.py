@@ -26,7 +26,17 @@ def risk_heatmap(org: Organisation, risks: list[Risk], residual: bool, title: st
     crit = org.criteria
     n_l, n_i = len(crit.likelihood), len(crit.impact)
     cell_w, cell_h, left, top = 118, 64, 150, 40
-    width, height = left + n_i * cell_w + 20, top + n_l * cell_h + 80
+    width = left + n_i * cell_w + 20
+    # legend entries flow left to right and wrap, so long band names or many bands never run off the picture
+    legend, x, row = [], left, 0
+    for band in crit.bands:
+        label = f"{band.name} ({band.min_score}-{band.max_score})"
+        item_w = 20 + int(6.5 * len(label)) + 18
+        if x > left and x + item_w > width - 10:
+            x, row = left, row + 1
+        legend.append((x, row, band.colour, label))
+        x += item_w
+    height = top + n_l * cell_h + 80 + 20 * row
     body = [f"<rect width='{width}' height='{height}' fill='#ffffff'/>",
             _text(left + n_i * cell_w / 2, 24, title, 14, weight="bold")]
     cells: dict[tuple[int, int], list[str]] = {}
@@ -52,11 +62,10 @@ def risk_heatmap(org: Organisation, risks: list[Risk], residual: bool, title: st
     body.append(_text(left + n_i * cell_w / 2, top + n_l * cell_h + 40, "Impact", 12, weight="bold"))
     body.append(f"<text x='20' y='{top + n_l * cell_h / 2:.0f}' {FONT} font-size='12' font-weight='bold' "
                 f"transform='rotate(-90 20 {top + n_l * cell_h / 2:.0f})' text-anchor='middle'>Likelihood</text>")
-    x = left
-    for band in crit.bands:
-        body.append(f"<rect x='{x}' y='{height - 24}' width='14' height='14' fill='{band.colour}'/>")
-        body.append(_text(x + 20, height - 12, f"{band.name} ({band.min_score}-{band.max_score})", 11, "start"))
-        x += 150
+    for x, row, colour, label in legend:
+        y = top + n_l * cell_h + 56 + 20 * row
+        body.append(f"<rect x='{x}' y='{y}' width='14' height='14' fill='{colour}'/>")
+        body.append(_text(x + 20, y + 12, label, 11, "start"))
     return _svg(width, height, body, title)
 
 
