@@ -98,3 +98,20 @@ def test_a_hanging_converter_is_stopped_and_named(exported, monkeypatch, tmp_pat
         path.unlink()
     result = export(exported, run(exported).org, {"pdf"}, workers=1)
     assert "MF-PR-01: pdf conversion failed: pandoc did not finish within 1 s" in [f.message for f in result.findings]
+
+
+def test_jobs_over_the_memory_budget_still_run_one_at_a_time(exported, monkeypatch):
+    """Every conversion counts as heavy and over budget: each runs alone in a fresh process, and all complete."""
+    import generator.export as exporting
+    from generator.export import Job, _run, brand_of
+
+    monkeypatch.setattr(exporting, "HEAVY_BYTES", 0)
+    monkeypatch.setattr(exporting, "MEMORY_BUDGET", 1)
+    outcome = run(exported)
+    docs_dir = exported.root / "docs"
+    out = exported.root / "budget"
+    jobs = [Job("pdf", str(out / f"{d.id}.pdf"), (str(docs_dir / d.docs_path),), d.title, "key")
+            for d in outcome.documents[:3]]
+    results = _run(jobs, brand_of(outcome.org, exported), str(docs_dir), {"reference": None, "logo_png": None}, 2)
+    assert sorted(job.out for job, error in results if error is None) == sorted(j.out for j in jobs)
+    assert all(pypdf.PdfReader(j.out).pages for j in jobs)
