@@ -29,6 +29,7 @@ class Outcome:
 # Approval and review dates are reported by the control checks already; the rest are Stage 1 pitfalls.
 READINESS_AS_FINDINGS = ("scope-sites", "policy-commitments", "objectives", "risk-register", "audit-programme",
                          "management-review", "corrective-action", "no-obsolete-references")
+READINESS_DETAILS_SHOWN = 10
 
 
 def readiness_findings(org, documents, computed) -> Findings:
@@ -37,9 +38,14 @@ def readiness_findings(org, documents, computed) -> Findings:
     findings = Findings()
     for check in readiness(org, documents, computed):
         if check.key in READINESS_AS_FINDINGS and not check.passed:
-            for detail in check.details:
+            # the report page lists every detail; the console shows the first few, so one cause is not 300 lines
+            for detail in check.details[:READINESS_DETAILS_SHOWN]:
                 findings.add(f"readiness.{check.key}", Severity.warning, f"{check.title}: {detail}",
                              hint="see the readiness report page on the site")
+            if len(check.details) > READINESS_DETAILS_SHOWN:
+                findings.add(f"readiness.{check.key}", Severity.warning,
+                             f"{check.title}: {len(check.details) - READINESS_DETAILS_SHOWN} more like these",
+                             hint="the readiness report page on the site lists them all")
     return findings
 
 

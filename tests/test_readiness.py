@@ -75,3 +75,17 @@ def test_failed_readiness_checks_are_check_warnings(mini):
     drop_clause_10_2(mini)
     hit = next(f for f in run(mini).findings if f.code == "readiness.corrective-action")
     assert hit.severity.name == "warning"
+
+
+def test_a_check_failing_many_times_reports_the_first_few_and_a_count(mini, monkeypatch):
+    import generator.pipeline
+
+    monkeypatch.setattr(generator.pipeline, "READINESS_DETAILS_SHOWN", 1)
+    scope = mini.root / "data" / "scope.yml"
+    text = scope.read_text(encoding="utf-8")
+    scope.write_text(text.replace("Freight booking and trailer parking at the Hull office and Hull yard.",
+                                  "Freight booking and trailer parking."), encoding="utf-8")
+    hits = [f.message for f in run(mini).findings if f.code == "readiness.scope-sites"]
+    assert hits == ["The scope names every site with its physical and logical boundaries: "
+                    "the scope statement does not name Hull office",
+                    "The scope names every site with its physical and logical boundaries: 1 more like these"]
