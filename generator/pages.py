@@ -97,7 +97,8 @@ def home_page(org: Organisation, documents: list[Document], sections: list[tuple
              _row("Site", "Type", "Address", "Activities"), _row(*["---"] * 4)]
     for code in org.scope.sites:
         site = org.site[code]
-        lines.append(_row(f"**{md_escape(site.code)}** {md_escape(site.name)}", site.type.replace("_", " "),
+        lines.append(_row(f"**{md_escape(site.code)}** {md_escape(site.name)}",
+                          site.type.replace("_", " ").capitalize(),
                           md_escape(str(site.address)), md_escape("; ".join(site.activities))))
     lines += ["", "## Quick links", ""]
     for key in ("manual", "policy"):
