@@ -3,6 +3,7 @@ block and revision history. All control data reaches typst through sys.inputs as
 in a title or a name can break the layout."""
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -107,11 +108,20 @@ def brand_input(brand: dict, root: Path) -> str:
     return json.dumps({"name": brand["name"], "colour": brand["colour"], "font": brand["font"], "logo": logo})
 
 
+@functools.cache
+def _fonts():
+    """Scanned once per process: typst.compile would otherwise read every font again for each document."""
+    import typst
+
+    return typst.Fonts()
+
+
 def compile_typst(source: str, inputs: dict[str, str], root: Path, timestamp: int) -> bytes:
     import typst
 
     try:
-        return typst.compile(source.encode("utf-8"), root=str(root), sys_inputs=inputs, timestamp=timestamp)
+        return typst.compile(source.encode("utf-8"), root=str(root), sys_inputs=inputs, timestamp=timestamp,
+                             font_paths=_fonts())
     except Exception as exc:  # typst reports layout and syntax problems as exceptions with its own message
         raise ConversionError(f"typst: {exc}") from None
 
