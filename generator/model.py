@@ -130,6 +130,10 @@ class Site(Strict):
     assets: list[Text] = Field(min_length=1, description="What the site protects: cargo, facilities, systems, data")
     security_measures: list[Text] = Field(min_length=1, description="Physical and technical measures in place")
 
+    @property
+    def type_label(self) -> str:
+        return self.type.replace("_", " ").capitalize()
+
 
 class SitesFile(Strict):
     sites: list[Site] = Field(min_length=1)

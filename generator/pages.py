@@ -98,7 +98,7 @@ def home_page(org: Organisation, documents: list[Document], sections: list[tuple
     for code in org.scope.sites:
         site = org.site[code]
         lines.append(_row(f"**{md_escape(site.code)}** {md_escape(site.name)}",
-                          site.type.replace("_", " ").capitalize(),
+                          site.type_label,
                           md_escape(str(site.address)), md_escape("; ".join(site.activities))))
     lines += ["", "## Quick links", ""]
     for key in ("manual", "policy"):

@@ -137,7 +137,8 @@ def make_environment(ws: Workspace) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     # extract: look a key up in a mapping, so lists of keys map to records: roles | map('extract', data.role)
-    env.filters.update(longdate=longdate, join_and=join_and, in_sentence=in_sentence, extract=lambda key, mapping: mapping[key])
+    env.filters.update(longdate=longdate, join_and=join_and, in_sentence=in_sentence,
+                       extract=lambda key, mapping: mapping[key])
     env.tests["containing"] = lambda sequence, item: item in sequence  # roles | selectattr("approves", "containing", "form")
     return env
 

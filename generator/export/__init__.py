@@ -211,8 +211,9 @@ def _run(jobs: list[Job], brand: dict, docs_dir: str, shared: dict, workers: int
     size = {job.out: _input_bytes(job) for job in jobs}
     # biggest first, so a long document or a combined pack does not start last and leave the other cores idle
     ordered = sorted(jobs, key=lambda j: -size[j.out])
-    heavy = [j for j in ordered if j.kind != "docx" and size[j.out] > HEAVY_BYTES]
-    light = [j for j in ordered if j.kind == "docx" or size[j.out] <= HEAVY_BYTES]
+    heavy, light = [], []
+    for job in ordered:  # a big PDF is heavy; pandoc alone (DOCX) stays small whatever the size
+        (heavy if job.kind != "docx" and size[job.out] > HEAVY_BYTES else light).append(job)
     estimate = {job.out: _memory_estimate(job, size[job.out]) for job in jobs}
 
     def in_flight() -> int:
