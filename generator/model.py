@@ -505,6 +505,14 @@ class Organisation:
     def risks_at(self, site_code: str) -> list[Risk]:
         return sorted((r for r in self.risks if r.site == site_code), key=lambda r: -r.score)
 
+    def risks_by_threat(self) -> list[tuple[str, list[Risk]]]:
+        """Risks grouped by threat, the highest-rated threat first: how a multi-site plan reads the same threat
+        assessed at many sites."""
+        groups: dict[str, list[Risk]] = {}
+        for risk in sorted(self.risks, key=lambda r: -r.score):
+            groups.setdefault(risk.threat, []).append(risk)
+        return list(groups.items())
+
     def scenarios_at(self, site_code: str) -> list[Scenario]:
         return [s for s in self.scenarios if s.site == site_code]
 
