@@ -23,23 +23,35 @@ def cmd_check(ws: Workspace, args) -> int:
 
 
 def cmd_build(ws: Workspace, args) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     from .pipeline import run
-    from .site import build_site
+    from .site import Downloads, build_site
 
     outcome = run(ws, write=True, controlled=args.controlled, audience=args.audience)
     findings = outcome.findings
     formats = {f for f, wanted in (("docx", args.docx or args.all), ("pdf", args.pdf or args.all)) if wanted}
-    exported = None
-    if outcome.generated is not None and formats:
-        from .export import export
+    downloads = site_findings = None
+    with ThreadPoolExecutor(1) as background:
+        if outcome.generated is not None and formats:
+            from .export import plan_export
 
-        exported = export(ws, outcome.org, formats, packs=args.all or args.packs)
-        findings += exported.findings
-        print(f"{len(exported.written)} file(s) converted, {exported.skipped} unchanged, "
-              f"in {exported.seconds:.1f} s -> {ws.display(ws.root / 'dist')}")
-    if outcome.generated is not None and not args.no_site and not findings.fatal:
-        findings += build_site(ws, outcome.org, outcome.generated, Path(args.site_dir) if args.site_dir else None,
-                               downloads=ws.root / "dist" if formats else None)
+            # the conversions run in worker processes while this process builds the site: MkDocs uses one core,
+            # and the largest documents convert one at a time for memory, so either alone leaves a core idle
+            plan = plan_export(ws, outcome.org, formats, packs=args.all or args.packs)
+            exporting = background.submit(plan.run)
+            downloads = Downloads(ws.root / "dist", plan.fingerprint,
+                                  lambda: not exporting.result().findings.fatal)
+        if outcome.generated is not None and not args.no_site and not findings.fatal:
+            site_findings = build_site(ws, outcome.org, outcome.generated,
+                                       Path(args.site_dir) if args.site_dir else None, downloads=downloads)
+        if downloads is not None:
+            exported = exporting.result()
+            findings += exported.findings
+            print(f"{len(exported.written)} file(s) converted, {exported.skipped} unchanged, "
+                  f"in {exported.seconds:.1f} s -> {ws.display(ws.root / 'dist')}")
+    if site_findings is not None:
+        findings += site_findings
     findings.report(sys.stderr)
     if outcome.generated is not None:
         where = ws.display(ws.site_dir) if not args.no_site and not findings.fatal else ws.display(ws.docs_dir)

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .control import ControlState
 from .findings import Findings, Severity
@@ -22,6 +23,15 @@ MANIFEST = ".smsgen-pages"   # the list of pages smsgen generated, so stale ones
 # Material renders the open section of the navigation into every page, so a section of n pages costs n * n: a long
 # section is split into groups of this many entries, named by their first and last entry.
 NAV_GROUP = 40
+
+
+@dataclass
+class Downloads:
+    """The DOCX and PDF files the site offers. They may still be converting while MkDocs builds the pages, so the
+    site is keyed on what they will be (`fingerprint`), and `ready` waits for them and says whether all were made."""
+    folder: Path
+    fingerprint: str
+    ready: Callable[[], bool] = lambda: True
 
 
 @dataclass
@@ -131,7 +141,7 @@ def apply_organisation(config, ws: Workspace, org: Organisation, nav: list) -> N
 
 
 def build_site(ws: Workspace, org: Organisation, generated: Generated, site_dir: Path | None = None,
-               downloads: Path | None = None, versioned: bool = False) -> Findings:
+               downloads: Downloads | None = None, versioned: bool = False) -> Findings:
     """Build site/ from docs/ in strict mode; the previous site stays in place unless the build succeeds."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
@@ -159,9 +169,12 @@ def build_site(ws: Workspace, org: Organisation, generated: Generated, site_dir:
             config.extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
         build(config)
         if downloads is not None:
+            if not downloads.ready():  # a conversion failed and says so itself; the previous site stays
+                shutil.rmtree(tmp, ignore_errors=True)
+                return findings
             for fmt in ("docx", "pdf"):
-                if (downloads / fmt).is_dir():
-                    shutil.copytree(downloads / fmt, tmp / "downloads" / fmt)
+                if (downloads.folder / fmt).is_dir():
+                    shutil.copytree(downloads.folder / fmt, tmp / "downloads" / fmt)
     except (MkDocsException, SystemExit, OSError) as exc:
         findings.add("site.build", Severity.fatal, f"mkdocs build failed: {exc or 'aborted'}",
                      ws.display(ws.mkdocs_yml))
@@ -177,18 +190,18 @@ def build_site(ws: Workspace, org: Organisation, generated: Generated, site_dir:
     return findings
 
 
-def _site_key(ws: Workspace, generated: Generated, downloads: Path | None, versioned: bool) -> str:
+def _site_key(ws: Workspace, generated: Generated, downloads: Downloads | None, versioned: bool) -> str:
     """A hash of everything a site build reads: docs/ (pages, theme overrides, assets), mkdocs.yml, the navigation,
-    the downloads it copies in, and the smsgen version."""
+    the downloads it copies in (by their export keys), and the smsgen version."""
     import hashlib
     import json
 
     from . import __version__
 
-    digest = hashlib.sha256(json.dumps([generated.nav, versioned, __version__]).encode())
-    roots = [ws.docs_dir] + ([downloads / "docx", downloads / "pdf"] if downloads else [])
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    digest = hashlib.sha256(json.dumps([generated.nav, versioned, __version__,
+                                        downloads.fingerprint if downloads else None]).encode())
+    root = ws.docs_dir
+    for path in sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     digest.update(ws.mkdocs_yml.read_bytes())
     return digest.hexdigest()

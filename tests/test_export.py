@@ -115,3 +115,33 @@ def test_jobs_over_the_memory_budget_still_run_one_at_a_time(exported, monkeypat
     results = _run(jobs, brand_of(outcome.org, exported), str(docs_dir), {"reference": None, "logo_png": None}, 2)
     assert sorted(job.out for job, error in results if error is None) == sorted(j.out for j in jobs)
     assert all(pypdf.PdfReader(j.out).pages for j in jobs)
+
+
+def test_the_site_offers_every_documents_docx_and_pdf(mini):
+    """The site builds while the conversions run; the files it links are the ones in dist/ once they finish."""
+    assert smsgen(mini, "build", "--docx", "--pdf") in (0, 1)
+    site, dist = mini.root / "site", mini.root / "dist"
+    for doc in run(mini).documents:
+        for fmt in ("pdf", "docx"):
+            served = site / "downloads" / fmt / f"{doc.id}.{fmt}"
+            assert served.read_bytes() == (dist / fmt / f"{doc.id}.{fmt}").read_bytes()
+        page = (site / doc.docs_path.removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+        assert f'downloads/pdf/{doc.id}.pdf"' in page and f'downloads/docx/{doc.id}.docx"' in page
+
+
+def test_a_failed_conversion_keeps_the_previous_site(built_site, tmp_path):
+    """The pages are built before the conversions finish: if one fails, the new site is thrown away, not published
+    without its files."""
+    from generator.site import Downloads, build_site
+
+    outcome = run(built_site, write=True)
+    site = built_site.root / "site"
+
+    def files() -> dict[str, bytes]:
+        return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    before = files()
+    failed = Downloads(tmp_path, "a changed set of outputs", ready=lambda: False)
+    assert not build_site(built_site, outcome.org, outcome.generated, downloads=failed)
+    assert files() == before
+    assert not list((built_site.root).glob(".site-*"))

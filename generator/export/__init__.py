@@ -59,11 +59,53 @@ def brand_of(org, ws) -> dict:
             "prefix": org.org.document_prefix}
 
 
+@dataclass
+class ExportPlan:
+    """Every output of a build with the key of what it is made from; `run` converts the ones whose key changed."""
+    ws: object
+    formats: set[str]
+    brand: dict
+    jobs: list[Job]
+    todo: list[Job]
+    cache: dict
+    started: float
+
+    @property
+    def fingerprint(self) -> str:
+        """What the outputs will be once converted, known before converting: the site keys its downloads on it."""
+        return _sha(*(f"{job.out}={job.key}" for job in self.jobs))
+
+    def run(self, workers: int | None = None) -> ExportResult:
+        ws, cache = self.ws, self.cache
+        dist = ws.root / "dist"
+        cache_file = dist / ".cache" / "outputs.json"
+        findings, written = Findings(), []
+        if self.todo:
+            shared = _shared_inputs(self.brand, ws, cache_file.parent, "docx" in self.formats)
+            done = _run(self.todo, self.brand, str(ws.docs_dir), shared, workers)
+            for job, error in done:
+                if error is None:
+                    cache[job.out] = job.key
+                    written.append(job.out)
+                else:
+                    cache.pop(job.out, None)
+                    name = Path(job.pages[0]).stem if job.kind != "combined" else Path(job.out).name
+                    where = ws.display(Path(job.pages[0]) if job.kind != "combined" else Path(job.out))
+                    findings.add("export.failed", Severity.fatal, f"{name}: {job.kind} conversion failed: {error}",
+                                 where)
+            write_atomic(cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
+        _remove_stale(dist, {j.out for j in self.jobs}, self.formats)
+        return ExportResult(written, len(self.jobs) - len(self.todo), findings, time.perf_counter() - self.started)
+
+
 def export(ws, org, formats: set[str], packs: bool = False, workers: int | None = None) -> ExportResult:
+    return plan_export(ws, org, formats, packs).run(workers)
+
+
+def plan_export(ws, org, formats: set[str], packs: bool = False) -> ExportPlan:
     started = time.perf_counter()
     docs_dir, dist = ws.docs_dir, ws.root / "dist"
-    cache_dir = dist / ".cache"
-    cache_file = cache_dir / "outputs.json"
+    cache_file = dist / ".cache" / "outputs.json"
     brand = brand_of(org, ws)
     pages = _document_pages(docs_dir)
     brand_key = _sha(json.dumps(brand, sort_keys=True), Path(brand["logo"]).read_bytes() if brand["logo"] else "")
@@ -100,22 +142,7 @@ def export(ws, org, formats: set[str], packs: bool = False, workers: int | None 
 
     cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
     todo = [j for j in jobs if cache.get(j.out) != j.key or not Path(j.out).exists()]
-    findings, written = Findings(), []
-    if todo:
-        shared = _shared_inputs(brand, ws, cache_dir, "docx" in formats)
-        done = _run(todo, brand, str(docs_dir), shared, workers)
-        for job, error in done:
-            if error is None:
-                cache[job.out] = job.key
-                written.append(job.out)
-            else:
-                cache.pop(job.out, None)
-                name = Path(job.pages[0]).stem if job.kind != "combined" else Path(job.out).name
-                findings.add("export.failed", Severity.fatal, f"{name}: {job.kind} conversion failed: {error}",
-                             ws.display(Path(job.pages[0])) if job.kind != "combined" else ws.display(Path(job.out)))
-        write_atomic(cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
-    _remove_stale(dist, {j.out for j in jobs}, formats)
-    return ExportResult(written, len(jobs) - len(todo), findings, time.perf_counter() - started)
+    return ExportPlan(ws, formats, brand, jobs, todo, cache, started)
 
 
 def _document_pages(docs_dir: Path) -> list[Page]:
@@ -195,6 +222,15 @@ TASKS_PER_WORKER = 50
 MEMORY_BUDGET = 750 * 2**20
 
 
+def _own_memory() -> int:
+    """Resident memory of this process (Linux; elsewhere 0): the site build runs here while conversions run."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _input_bytes(job: Job) -> int:
     return sum(os.path.getsize(p) for p in job.pages if os.path.exists(p))
 
@@ -216,8 +252,10 @@ def _run(jobs: list[Job], brand: dict, docs_dir: str, shared: dict, workers: int
         (heavy if job.kind != "docx" and size[job.out] > HEAVY_BYTES else light).append(job)
     estimate = {job.out: _memory_estimate(job, size[job.out]) for job in jobs}
 
-    def in_flight() -> int:
-        return sum(estimate[job.out] for job in running.values())
+    baseline = _own_memory()
+
+    def in_flight() -> int:  # conversions running, plus whatever this process has grown by since (the site build)
+        return sum(estimate[job.out] for job in running.values()) + max(0, _own_memory() - baseline)
 
     spawn = multiprocessing.get_context("spawn")
     heavy_pool = ProcessPoolExecutor(workers, mp_context=spawn, max_tasks_per_child=1) if heavy else None

@@ -37,8 +37,9 @@ def tree_rss(pid: int) -> int:
                 for line in handle:
                     if line.startswith("VmRSS:"):
                         total += int(line.split()[1]) * 1024
-            with open(f"/proc/{current}/task/{current}/children") as handle:
-                stack += [int(c) for c in handle.read().split()]
+            for task in os.listdir(f"/proc/{current}/task"):  # children of every thread, not only the main one
+                with open(f"/proc/{current}/task/{task}/children") as handle:
+                    stack += [int(c) for c in handle.read().split()]
         except (FileNotFoundError, ProcessLookupError, PermissionError):
             continue
     return total
