@@ -13,7 +13,7 @@ import yaml
 from .clauses import catalogue
 from .control import ControlState
 from .model import Organisation
-from .render import Document, md_escape
+from .render import Document, md_escape, task_groups
 
 
 def html_text(text: str) -> str:
@@ -246,26 +246,25 @@ def role_page(role, org: Organisation, documents: list[Document], tasks) -> str:
     """'What is mine': a role's job description, the documents that give it tasks, its forms and instructions."""
     jd = next((d for d in documents if d.type == "job_description" and d.subject is role), None)
     mine = [t for t in tasks.get(role.key, []) if t.document.published]  # never point at a page not published
-    by_doc: dict[str, list] = {}
-    for task in mine:
-        by_doc.setdefault(task.document.id, []).append(task)
+    giving = {task.document.id for task in mine}
     functions = {f.value for f in role.functions}
     linked = {m for task in mine for m in re_links(str(task.text))}
     forms = [d for d in documents if d.type == "form" and (d.docs_path in linked or d.owner is role)]
     instructions = [d for d in documents if d.type == "work_instruction" and
-                    (d.id in by_doc or d.owner is role or d.docs_path in linked)]
+                    (d.id in giving or d.owner is role or d.docs_path in linked)]
     holders = ", ".join(md_escape(p.name) for p in role.holders) or "vacant"
     lines = [f"# {md_escape(role.title)}", "", md_escape(role.purpose), "", _row("Item", "Detail"), _row("---", "---"),
              _row("**Held by**", holders),
              _row("**Job description**", _link(jd) + " " + md_escape(jd.title) if jd else "—"),
              _row("**SMS functions**", md_escape(", ".join(sorted(f.replace("_", " ") for f in functions))) or "—")]
     lines += ["", f"## Tasks given by SMS documents ({len(mine)})", ""]
-    if not by_doc:
+    if not mine:
         lines.append("No procedure or plan assigns a task to this role.")
-    doc_by_id = {d.id: d for d in documents}
-    for doc_id, items in sorted(by_doc.items()):
-        doc = doc_by_id[doc_id]
-        lines += [f"### {_link(doc)} {md_escape(doc.title)}", ""]
+    for docs, items in task_groups(mine):
+        if len(docs) == 1:
+            lines += [f"### {_link(docs[0])} {md_escape(docs[0].title)}", ""]
+        else:
+            lines += [f"### The same tasks in {len(docs)} documents", "", ", ".join(_link(d) for d in docs), ""]
         lines += [f"- {task.text}" for task in items]
         lines.append("")
     for heading, docs in (("Forms this role completes or keeps", forms), ("Work instructions", instructions)):

@@ -65,6 +65,18 @@ class Task:
     text: Markup
 
 
+def task_groups(tasks: list[Task]) -> list[tuple[list[Document], list[Task]]]:
+    """A role's tasks under the documents that give them, by document ID. Documents that give exactly the same
+    tasks (the same step in every site's plan) share one entry, so a 300-site set lists such a task once."""
+    by_doc: dict[str, tuple[Document, list[Task]]] = {}
+    for task in sorted(tasks, key=lambda t: t.document.id):
+        by_doc.setdefault(task.document.id, (task.document, []))[1].append(task)
+    groups: dict[tuple[str, ...], tuple[list[Document], list[Task]]] = {}
+    for doc, items in by_doc.values():
+        groups.setdefault(tuple(str(t.text) for t in items), ([], items))[0].append(doc)
+    return list(groups.values())
+
+
 @dataclass
 class RenderResult:
     documents: list[Document]
@@ -274,7 +286,7 @@ def render(ws: Workspace, org: Organisation, max_level: int | None = None) -> Re
         context = dict(
             org=org.org, data=org, doc=doc, fn=org.function, ref=ref, task=task, clause=clause,
             documents=documents, docs_of_type=lambda t: [d for d in documents if d.type == t],
-            tasks_of=lambda role: tasks[role.key], clauses=clause_index,
+            tasks_of=lambda role: tasks[role.key], task_groups=task_groups, clauses=clause_index,
             risk_heatmap=risk_heatmap, org_chart=org_chart,
         )
         if doc.subject is not None:

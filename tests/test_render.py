@@ -79,3 +79,19 @@ def test_lists_and_tables_after_a_sentence_get_their_blank_line():
 
     text = "Sites:\n- A\n- B\nTable:\n| a | b |\n|---|---|\n| 1 | 2 |\n1. step\n   - nested\n"
     assert normalise_markdown(text) == "Sites:\n\n- A\n- B\nTable:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n1. step\n   - nested\n"
+
+
+def test_a_task_every_site_plan_gives_is_listed_once(pharma):
+    """The incident lead has the same two steps in each of the five site plans: its job description names the five
+    plans once and lists each step once, and its role page does the same."""
+    outcome = run(pharma, write=True)
+    plans = sorted(d.id for d in outcome.documents if d.key.startswith("site-plan-"))
+    lead = outcome.org.function["incident_lead"]
+    jd = next(d for d in outcome.documents if d.type == "job_description" and d.subject is lead)
+    tasks = jd.body.split("## 5 Tasks", 1)[1].split("## 6", 1)[0]
+    assert f"**The same tasks in {len(plans)} documents:**" in tasks
+    assert all(tasks.count(f"[{plan}]") == 1 for plan in plans)
+    assert tasks.count("decides whether to activate this plan") == 1
+    page = (pharma.docs_dir / "roles" / f"{lead.key}.md").read_text(encoding="utf-8")
+    assert f"### The same tasks in {len(plans)} documents" in page
+    assert page.count("decides whether to activate this plan") == 1
