@@ -43,7 +43,7 @@ def _stamp(states) -> tuple[datetime, str]:
 def build_pack(ws, outcome, out: Path | None, include_restricted: bool) -> PackResult:
     from .export import brand_of, export
     from .export.page import read_page
-    from .export.pdf import write_combined, write_report
+    from .export.pdf import write_pack, write_report
     from .matrix import clause_matrix, coverage
 
     findings = Findings(f for f in outcome.findings if f.severity >= Severity.error)
@@ -69,8 +69,9 @@ def build_pack(ws, outcome, out: Path | None, include_restricted: bool) -> PackR
             meta[name] = (doc.id, states[doc.id].revision)
     pages = [read_page(docs_dir / d.docs_path) for d in included]
     prefix = org.org.document_prefix
-    files[f"{prefix}-documentation-set.pdf"] = write_combined(
-        pages, f"{org.org.name}: SMS documentation for the Stage 1 audit", brand, docs_dir, stamp)
+    files[f"{prefix}-documentation-set.pdf"] = write_pack(
+        pages, [dist / "pdf" / f"{d.id}.pdf" for d in included],
+        f"{org.org.name}: SMS documentation for the Stage 1 audit", brand, docs_dir, stamp)
     body = rows(included, states)
     files["registers/master-document-list.csv"] = to_csv(COLUMNS, body).encode("utf-8")
     files["registers/master-document-list.xlsx"] = to_xlsx({"Master document list": (COLUMNS, body),

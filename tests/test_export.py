@@ -145,3 +145,36 @@ def test_a_failed_conversion_keeps_the_previous_site(built_site, tmp_path):
     assert not build_site(built_site, outcome.org, outcome.generated, downloads=failed)
     assert files() == before
     assert not list((built_site.root).glob(".site-*"))
+
+
+def test_packs_are_the_documents_own_pdfs_behind_a_contents_page(exported):
+    """The full set and the manual pack: a title page and contents, then every document's own PDF page for page, with
+    one bookmark per document landing on its page 1 and the page the contents print for it; rebuilt identically."""
+    assert smsgen(exported, "build", "--pdf", "--packs", "--no-site") in (0, 1)
+    outcome = run(exported)
+    pdf_dir = exported.root / "dist" / "pdf"
+    prefix = outcome.org.org.document_prefix
+    full = pypdf.PdfReader(pdf_dir / f"{prefix}-full-set.pdf")
+    own = {d.id: pypdf.PdfReader(pdf_dir / f"{d.id}.pdf") for d in outcome.documents}
+    front = len(full.pages) - sum(len(r.pages) for r in own.values())  # the title page and the contents
+    assert front >= 3  # a hundred documents take more than one page of contents
+    contents = " ".join(full.pages[i].extract_text() for i in range(1, front))
+    marks = [item for item in full.outline if not isinstance(item, list)]
+    assert marks[0].title == "Contents"
+    assert sorted(m.title for m in marks[1:]) == sorted(f"{d.id} {d.title}" for d in outcome.documents)
+    assert full.get_destination_page_number(marks[0]) == 1
+    for mark in marks[1:]:
+        doc_id = mark.title.split()[0]
+        page = full.get_destination_page_number(mark)
+        assert page >= front
+        assert full.pages[page].extract_text() == own[doc_id].pages[0].extract_text()
+        assert "Page 1 of" in full.pages[page].extract_text()
+        assert re.search(rf"{re.escape(doc_id)}\b.*?\b{page + 1}\b", contents, re.S)
+    manual = pypdf.PdfReader(pdf_dir / f"{prefix}-manual-pack.pdf")
+    in_manual = {m.title.split()[0] for m in manual.outline if not isinstance(m, list)} - {"Contents"}
+    assert in_manual == {d.id for d in outcome.documents if d.type in ("manual", "policy", "core", "procedure", "plan")}
+    first = digest(pdf_dir.glob(f"{prefix}-*.pdf"))
+    for path in pdf_dir.glob(f"{prefix}-*.pdf"):
+        path.unlink()
+    assert smsgen(exported, "build", "--pdf", "--packs", "--no-site") in (0, 1)
+    assert digest(pdf_dir.glob(f"{prefix}-*.pdf")) == first

@@ -22,7 +22,7 @@ from ..fsutil import write_atomic
 from .common import ConversionError
 from .page import Page, read_page
 
-VERSION = "2"   # bump when the writers change, so every cached output is rebuilt
+VERSION = "3"   # bump when the writers change, so every cached output is rebuilt
 FIGURE = re.compile(r"\]\(/figures/([^)\s]+)\)")
 MANUAL_PACK_TYPES = ("manual", "policy", "core", "procedure", "plan")
 
@@ -82,7 +82,14 @@ class ExportPlan:
         findings, written = Findings(), []
         if self.todo:
             shared = _shared_inputs(self.brand, ws, cache_file.parent, "docx" in self.formats)
-            done = _run(self.todo, self.brand, str(ws.docs_dir), shared, workers)
+            packs = [job for job in self.todo if job.kind == "combined"]
+            done = _run([job for job in self.todo if job.kind != "combined"], self.brand, str(ws.docs_dir), shared,
+                        workers)
+            # a pack is merged from the documents' PDFs, so only once they are all written
+            failed = {job.pages[0] for job, error in done if error is not None and job.kind == "pdf"}
+            done += [(job, "a document in it could not be converted") for job in packs if failed & set(job.pages)]
+            done += _run([job for job in packs if not failed & set(job.pages)], self.brand, str(ws.docs_dir),
+                         shared, workers)
             for job, error in done:
                 if error is None:
                     cache[job.out] = job.key
@@ -191,13 +198,14 @@ def _timestamp(page: Page | None) -> int:
 def convert(job: Job, brand: dict, docs_dir: str, shared: dict) -> str | None:
     """Worker: make one output and write it atomically. Returns an error message, or None on success."""
     from .docx import write_docx
-    from .pdf import write_combined, write_pdf
+    from .pdf import write_pack, write_pdf
 
     root = Path(docs_dir)
     try:
         if job.kind == "combined":
             pages = [read_page(Path(p)) for p in job.pages]
-            data = write_combined(pages, job.title, brand, root, _timestamp(None))
+            pdfs = [Path(job.out).parent / f"{page.id}.pdf" for page in pages]
+            data = write_pack(pages, pdfs, job.title, brand, root, _timestamp(None))
         else:
             page = read_page(Path(job.pages[0]))
             if job.kind == "pdf":
@@ -236,8 +244,9 @@ def _input_bytes(job: Job) -> int:
 
 
 def _memory_estimate(job: Job, size: int) -> int:
-    """Peak memory of one conversion, measured on this machine: pandoc for DOCX, pandoc then typst for PDF."""
-    return 130 * 2**20 + (size // 5 if job.kind == "docx" else size * 1000)
+    """Peak memory of one conversion, measured on this machine: pandoc for DOCX, pandoc then typst for PDF, pypdf
+    merging a pack."""
+    return 130 * 2**20 + (size // 5 if job.kind != "pdf" else size * 1000)
 
 
 def _run(jobs: list[Job], brand: dict, docs_dir: str, shared: dict, workers: int | None):
@@ -248,8 +257,8 @@ def _run(jobs: list[Job], brand: dict, docs_dir: str, shared: dict, workers: int
     # biggest first, so a long document or a combined pack does not start last and leave the other cores idle
     ordered = sorted(jobs, key=lambda j: -size[j.out])
     heavy, light = [], []
-    for job in ordered:  # a big PDF is heavy; pandoc alone (DOCX) stays small whatever the size
-        (heavy if job.kind != "docx" and size[job.out] > HEAVY_BYTES else light).append(job)
+    for job in ordered:  # a big PDF is heavy; pandoc alone (DOCX) and a pack merge stay small whatever the size
+        (heavy if job.kind == "pdf" and size[job.out] > HEAVY_BYTES else light).append(job)
     estimate = {job.out: _memory_estimate(job, size[job.out]) for job in jobs}
 
     baseline = _own_memory()
