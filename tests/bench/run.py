@@ -144,7 +144,27 @@ def main() -> None:
         small, large = results
         print(f"\n1000-document cold build / 100-document cold build: {large['cold'] / small['cold']:.1f}x "
               f"for {large['documents'] / small['documents']:.1f}x the documents")
+    print("\ntargets (issue 5):")
+    for line, met in targets(results):
+        print(f"  {'met    ' if met else 'NOT MET'}  {line}")
     print(json.dumps(results))
+
+
+def targets(results: list[dict]) -> list[tuple[str, bool]]:
+    """The issue's targets, each with whether this run meets it."""
+    checks = []
+    for r in results:
+        checks += [(f"{r['label']}: cold build at most 1.3x the floor ({r['cold'] / r['floor']:.2f}x)",
+                    r["cold"] <= 1.3 * r["floor"]),
+                   (f"{r['label']}: no-change rebuild at most 10% of the cold build ({r['no_change'] / r['cold']:.1%})",
+                    r["no_change"] <= 0.1 * r["cold"]),
+                   (f"{r['label']}: a one-document change reconverts that document only "
+                    f"({r['one_change_converted']} files: its DOCX and PDF)", r["one_change_converted"] == "2"),
+                   (f"{r['label']}: peak memory under 1 GB ({r['peak_mb']:.0f} MB)", r["peak_mb"] < 1024)]
+    if len(results) == 2:
+        ratio = results[1]["cold"] / results[0]["cold"]
+        checks.append((f"1000 documents take at most 11x the time of 100 ({ratio:.1f}x)", ratio <= 11))
+    return checks
 
 
 if __name__ == "__main__":
