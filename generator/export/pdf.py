@@ -123,6 +123,16 @@ def compile_typst(source: str, inputs: dict[str, str], root: Path, timestamp: in
         raise ConversionError(f"typst: {exc}") from None
 
 
+def query_typst(source: str, selector: str, inputs: dict[str, str], root: Path) -> list:
+    import typst
+
+    try:
+        return json.loads(typst.query(source.encode("utf-8"), selector, field="value", root=str(root),
+                                      sys_inputs=inputs, font_paths=_fonts()))
+    except Exception as exc:  # noqa: BLE001 - as for compile
+        raise ConversionError(f"typst: {exc}") from None
+
+
 def write_pdf(page: Page, brand: dict, root: Path, timestamp: int) -> bytes:
     """One document as PDF. Headings of the body sit one level below the document title, for bookmarks."""
     meta = control_input(page)
@@ -143,9 +153,12 @@ FRONT_MATTER = r"""
 #pagebreak()
 #heading(outlined: false, bookmarked: false)[Contents]
 #set text(size: 8.5pt)
+// each row marks where it starts, so that the merged pack can make the row a link to the document's first page
+#let mark = context [#metadata((page: here().page(), y: here().position().y.pt())) <smsgen-row>]
 #table(columns: (auto, 1fr, auto, auto, auto), table.header([Document], [Title], [Rev.], [Status], [Page]),
-  ..json(bytes(sys.inputs.contents)).flatten().map(v => [#v]))
+  ..json(bytes(sys.inputs.contents)).map(r => ([#mark#r.at(0)], ..r.slice(1).map(v => [#v]))).flatten())
 """
+ROW_INSET = 5  # pt: the table's cell inset in PREAMBLE, between a row's top edge and its mark
 
 
 def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: dict, root: Path, timestamp: int) -> bytes:
@@ -157,14 +170,16 @@ def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: dict, roo
 
     readers = [PdfReader(path) for path in pdfs]
     inputs = {"brand": brand_input(brand, root), "title": title}
-    front_length, front = 0, b""
+    front_length, front, starts = 0, b"", []
     for _ in range(4):  # the contents' own length moves the page numbers it prints: settle them
-        first, rows = front_length + 1, []
+        starts, rows, first = [], [], front_length  # first: 0-based index of a document's page 1 in the pack
         for page, reader in zip(pages, readers):
             c = page.control
-            rows.append([c["id"], page.title, str(c["revision"]), status_text(page), str(first)])
+            starts.append(first)
+            rows.append([c["id"], page.title, str(c["revision"]), status_text(page), str(first + 1)])
             first += len(reader.pages)
-        front = compile_typst(PREAMBLE + FRONT_MATTER, {**inputs, "contents": json.dumps(rows)}, root, timestamp)
+        inputs["contents"] = json.dumps(rows)
+        front = compile_typst(PREAMBLE + FRONT_MATTER, inputs, root, timestamp)
         length = len(PdfReader(io.BytesIO(front)).pages)
         if length == front_length:
             break
@@ -174,10 +189,28 @@ def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: dict, roo
     writer.add_outline_item(title="Contents", page_number=1)
     for reader in readers:
         writer.append(reader)  # with its bookmarks: the document, then its sections
+    _link_contents(writer, query_typst(PREAMBLE + FRONT_MATTER, "<smsgen-row>", inputs, root), starts)
     writer.add_metadata({"/Title": title, "/Author": brand["name"], "/Creator": "smsgen"})
     out = io.BytesIO()
     writer.write(out)  # no /ID or date is added: the same inputs give the same bytes
     return out.getvalue()
+
+
+def _link_contents(writer, marks: list[dict], starts: list[int]) -> None:
+    """Each contents row becomes a link to its document's first page: from the top of the row to the top of the next
+    one on the same page (the last row of a page keeps the height of the one above it), across the text width."""
+    from pypdf.annotations import Link
+
+    for i, (mark, target) in enumerate(zip(marks, starts)):
+        box = writer.pages[mark["page"] - 1].mediabox
+        top = mark["y"] - ROW_INSET
+        following = marks[i + 1] if i + 1 < len(marks) and marks[i + 1]["page"] == mark["page"] else None
+        previous = marks[i - 1] if i and marks[i - 1]["page"] == mark["page"] else None
+        height = (following["y"] - mark["y"]) if following else (mark["y"] - previous["y"]) if previous else 14
+        left, right = 2 * 72 / 2.54, float(box.width) - 2 * 72 / 2.54  # the 2 cm side margins of PREAMBLE
+        rect = (left, float(box.height) - top - height, right, float(box.height) - top)
+        writer.add_annotation(page_number=mark["page"] - 1,
+                              annotation=Link(rect=rect, target_page_index=target, border=[0, 0, 0]))
 
 
 def write_report(markdown: str, title: str, brand: dict, root: Path, timestamp: int, landscape: bool = True) -> bytes:
