@@ -123,16 +123,6 @@ def compile_typst(source: str, inputs: dict[str, str], root: Path, timestamp: in
         raise ConversionError(f"typst: {exc}") from None
 
 
-def query_typst(source: str, selector: str, inputs: dict[str, str], root: Path) -> list:
-    import typst
-
-    try:
-        return json.loads(typst.query(source.encode("utf-8"), selector, field="value", root=str(root),
-                                      sys_inputs=inputs, font_paths=_fonts()))
-    except Exception as exc:  # noqa: BLE001 - as for compile
-        raise ConversionError(f"typst: {exc}") from None
-
-
 def write_pdf(page: Page, brand: dict, root: Path, timestamp: int) -> bytes:
     """One document as PDF. Headings of the body sit one level below the document title, for bookmarks."""
     meta = control_input(page)
@@ -146,6 +136,7 @@ def write_pdf(page: Page, brand: dict, root: Path, timestamp: int) -> bytes:
 
 
 FRONT_MATTER = r"""
+#let LINK = "smsgen-doc:"
 #set page(header: [#set text(size: 8pt); #text(weight: "bold", brand.name) #h(1fr) #sys.inputs.title
   #v(-4pt) #line(length: 100%, stroke: 0.75pt + primary)], footer: none)
 #align(center + horizon)[#text(size: 22pt, weight: "bold", fill: primary, sys.inputs.title) \ #v(6pt)
@@ -153,12 +144,13 @@ FRONT_MATTER = r"""
 #pagebreak()
 #heading(outlined: false, bookmarked: false)[Contents]
 #set text(size: 8.5pt)
-// each row marks where it starts, so that the merged pack can make the row a link to the document's first page
-#let mark = context [#metadata((page: here().page(), y: here().position().y.pt())) <smsgen-row>]
+// a row's ID and title link to "smsgen-doc:N"; once merged, each such link is pointed at document N's first page
 #table(columns: (auto, 1fr, auto, auto, auto), table.header([Document], [Title], [Rev.], [Status], [Page]),
-  ..json(bytes(sys.inputs.contents)).map(r => ([#mark#r.at(0)], ..r.slice(1).map(v => [#v]))).flatten())
+  ..json(bytes(sys.inputs.contents)).enumerate().map(((n, r)) => (
+    link(LINK + str(n))[#r.at(0)], link(LINK + str(n), text(fill: black, r.at(1))), ..r.slice(2).map(v => [#v])
+  )).flatten())
 """
-ROW_INSET = 5  # pt: the table's cell inset in PREAMBLE, between a row's top edge and its mark
+LINK = "smsgen-doc:"
 
 
 def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: dict, root: Path, timestamp: int) -> bytes:
@@ -189,28 +181,26 @@ def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: dict, roo
     writer.add_outline_item(title="Contents", page_number=1)
     for reader in readers:
         writer.append(reader)  # with its bookmarks: the document, then its sections
-    _link_contents(writer, query_typst(PREAMBLE + FRONT_MATTER, "<smsgen-row>", inputs, root), starts)
+    _link_contents(writer, front_length, starts)
     writer.add_metadata({"/Title": title, "/Author": brand["name"], "/Creator": "smsgen"})
     out = io.BytesIO()
     writer.write(out)  # no /ID or date is added: the same inputs give the same bytes
     return out.getvalue()
 
 
-def _link_contents(writer, marks: list[dict], starts: list[int]) -> None:
-    """Each contents row becomes a link to its document's first page: from the top of the row to the top of the next
-    one on the same page (the last row of a page keeps the height of the one above it), across the text width."""
-    from pypdf.annotations import Link
+def _link_contents(writer, front_length: int, starts: list[int]) -> None:
+    """typst drew the contents' links to "smsgen-doc:N" (a document's own PDF cannot be linked to before the merge);
+    each becomes a link to the first page of document N in the pack."""
+    from pypdf.generic import ArrayObject, NameObject
 
-    for i, (mark, target) in enumerate(zip(marks, starts)):
-        box = writer.pages[mark["page"] - 1].mediabox
-        top = mark["y"] - ROW_INSET
-        following = marks[i + 1] if i + 1 < len(marks) and marks[i + 1]["page"] == mark["page"] else None
-        previous = marks[i - 1] if i and marks[i - 1]["page"] == mark["page"] else None
-        height = (following["y"] - mark["y"]) if following else (mark["y"] - previous["y"]) if previous else 14
-        left, right = 2 * 72 / 2.54, float(box.width) - 2 * 72 / 2.54  # the 2 cm side margins of PREAMBLE
-        rect = (left, float(box.height) - top - height, right, float(box.height) - top)
-        writer.add_annotation(page_number=mark["page"] - 1,
-                              annotation=Link(rect=rect, target_page_index=target, border=[0, 0, 0]))
+    for index in range(front_length):
+        for annotation in writer.pages[index].get("/Annots", []):
+            annotation = annotation.get_object()
+            uri = str(annotation.get("/A", {}).get("/URI", ""))
+            if uri.startswith(LINK):
+                del annotation["/A"]
+                target = writer.pages[starts[int(uri.removeprefix(LINK))]].indirect_reference
+                annotation[NameObject("/Dest")] = ArrayObject([target, NameObject("/Fit")])
 
 
 def write_report(markdown: str, title: str, brand: dict, root: Path, timestamp: int, landscape: bool = True) -> bytes:
