@@ -91,7 +91,7 @@ def test_a_task_every_site_plan_gives_is_listed_once(pharma):
     tasks = jd.body.split("## 5 Tasks", 1)[1].split("## 6", 1)[0]
     assert f"**The same tasks in {len(plans)} documents:**" in tasks
     assert all(tasks.count(f"[{plan}]") == 1 for plan in plans)
-    assert tasks.count("decides whether to activate this plan") == 1
+    assert tasks.count("decides whether to activate the site security plan") == 1
     page = (pharma.docs_dir / "roles" / f"{lead.key}.md").read_text(encoding="utf-8")
     assert f"### The same tasks in {len(plans)} documents" in page
-    assert page.count("decides whether to activate this plan") == 1
+    assert page.count("decides whether to activate the site security plan") == 1
