@@ -204,8 +204,7 @@ def convert(job: Job, brand: dict, docs_dir: str, shared: dict) -> str | None:
     try:
         if job.kind == "combined":
             pages = [read_page(Path(p)) for p in job.pages]
-            pdfs = [Path(job.out).parent / f"{page.id}.pdf" for page in pages]
-            data = write_pack(pages, pdfs, job.title, brand, root, _timestamp(None))
+            data = write_pack(pages, _pack_members(job), job.title, brand, root, _timestamp(None))
         else:
             page = read_page(Path(job.pages[0]))
             if job.kind == "pdf":
@@ -239,15 +238,20 @@ def _own_memory() -> int:
         return 0
 
 
+def _pack_members(job: Job) -> list[Path]:
+    """The documents' PDFs a pack merges: beside the pack, named by ID like the pages they are made from."""
+    return [Path(job.out).parent / f"{Path(page).stem}.pdf" for page in job.pages]
+
+
 def _input_bytes(job: Job) -> int:
     """What a job reads: its Markdown page, or for a pack the documents' PDFs it merges (written by then)."""
-    paths = [Path(job.out).parent / f"{Path(p).stem}.pdf" for p in job.pages] if job.kind == "combined" else job.pages
+    paths = _pack_members(job) if job.kind == "combined" else job.pages
     return sum(os.path.getsize(p) for p in paths if os.path.exists(p))
 
 
 def _memory_estimate(job: Job, size: int) -> int:
     """Peak memory of one conversion, measured on this machine: pandoc for DOCX, pandoc then typst for PDF, and
-    pypdf holding a pack's PDFs (760 MB to merge the 52 MB of a 1000-document set)."""
+    pypdf holding a pack's PDFs (850 MB to merge the 52 MB of a 1000-document set)."""
     return 130 * 2**20 + {"docx": size // 5, "pdf": size * 1000}.get(job.kind, size * 14)
 
 
@@ -256,7 +260,7 @@ def _run(jobs: list[Job], brand: dict, docs_dir: str, shared: dict, workers: int
     if workers == 1 or len(jobs) <= 2:
         return [(job, convert(job, brand, docs_dir, shared)) for job in jobs]
     size = {job.out: _input_bytes(job) for job in jobs}
-    # biggest first, so a long document or a combined pack does not start last and leave the other cores idle
+    # biggest first, so a long document does not start last and leave the other cores idle
     ordered = sorted(jobs, key=lambda j: -size[j.out])
     heavy, light = [], []
     for job in ordered:  # a big PDF is heavy; pandoc alone (DOCX) and a pack merge stay small whatever the size
