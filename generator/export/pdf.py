@@ -83,18 +83,18 @@ PREAMBLE = r"""
 """
 
 
-def control_input(page: Page, level: int = 1) -> dict:
+def control_input(page: Page) -> dict:
     c = page.control
     return {"id": c["id"], "title": page.title, "revision": str(c["revision"]), "status": status_text(page),
             "classification": c["classification"], "effective": c.get("effective") or "not yet effective",
             "approval": approval_rows(page), "history": history_rows(page), "history-header": list(HISTORY_HEADER),
-            "level": level}
+            "level": 1}
 
 
-def typst_body(page: Page, shift: int = 1) -> str:
-    """The page body as typst markup; headings shifted below the document's own title heading."""
+def typst_body(page: Page) -> str:
+    """The page body as typst markup; headings shifted one level below the document's own title heading."""
     markdown = print_markdown(page.body, "/figures/")
-    return pandoc(markdown, "typst", f"--shift-heading-level-by={shift - 1}" if shift > 1 else "--shift-heading-level-by=0").decode("utf-8")
+    return pandoc(markdown, "typst", "--shift-heading-level-by=1").decode("utf-8")
 
 
 def brand_input(brand: dict, root: Path) -> str:
@@ -126,7 +126,7 @@ def compile_typst(source: str, inputs: dict[str, str], root: Path, timestamp: in
 def write_pdf(page: Page, brand: dict, root: Path, timestamp: int) -> bytes:
     """One document as PDF. Headings of the body sit one level below the document title, for bookmarks."""
     meta = control_input(page)
-    body = typst_body(page, shift=2)
+    body = typst_body(page)
     # one document: its header, footer and watermark are fixed for every page, from page 1 on
     source = (PREAMBLE + "\n#let meta = json(bytes(sys.inputs.meta))\n"
               "#set page(header: doc-header(meta), footer: context doc-footer(meta), background: watermark(meta))\n"
