@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.workspace import PACKAGE_ROOT, Workspace
+from generator.base.workspace import PACKAGE_ROOT, Workspace
 
 REPO = PACKAGE_ROOT
 

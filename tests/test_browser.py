@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import run
+from generator.checks.assess import assess as run
 
 from .conftest import REPO, copy_workspace, smsgen
 

@@ -1,7 +1,7 @@
 """Integrity checks over the rendered set, each shown failing on a fixture made to break it."""
 from __future__ import annotations
 
-from generator.pipeline import run
+from generator.checks.assess import assess as run
 
 from .test_readiness import template
 
@@ -20,7 +20,7 @@ def test_the_reference_organisation_checks_clean(workspace):
 def test_a_clause_addressed_by_no_document_is_reported(mini):
     from types import SimpleNamespace
 
-    from generator.checks import check_documents
+    from generator.checks.integrity import check_documents
 
     outcome = run(mini)
     # the same set, with clause 7.1 removed from every document that names it

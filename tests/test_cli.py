@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from generator.cli import main
-from generator.model import DATA_FILES
+from generator.model.datafiles import DATA_FILES
 
 from .conftest import REPO
 
@@ -67,7 +67,7 @@ def test_serve_hook_regenerates_pages_and_navigation_on_every_rebuild(mini):
     """`smsgen serve` runs MkDocs with this hook: each rebuild renders data and templates again."""
     from mkdocs.config import load_config
 
-    from generator import serve_hook
+    from generator.publish.site import serve_hook
 
     config = load_config(config_file=str(mini.mkdocs_yml))
     serve_hook.on_config(config)

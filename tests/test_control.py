@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from generator.control import add_months, first_revision, next_revision
-from generator.pipeline import run
-from generator.register import load_register
+from generator.control.revisions import add_months, first_revision, next_revision
+from generator.checks.assess import assess as run
+from generator.control.register import load_register
 
 from .conftest import edit, smsgen
 

@@ -8,8 +8,8 @@ import docx
 import pypdf
 import pytest
 
-from generator.export import export
-from generator.pipeline import run
+from generator.publish.export import export, plan_export
+from generator.checks.assess import assess as run
 
 from .conftest import edit, smsgen
 
@@ -70,13 +70,13 @@ def test_a_change_reconverts_only_the_document_it_touches(exported):
 
 
 def test_a_converter_failure_names_the_document_and_is_not_a_traceback(exported, monkeypatch, capsys):
-    from generator.export import common
+    from generator.publish.export import common
 
     def broken(*args, **kwargs):
         raise common.ConversionError("pandoc: simulated failure")
 
     monkeypatch.setattr(common, "pandoc", broken)
-    monkeypatch.setattr("generator.export.pdf.pandoc", broken)
+    monkeypatch.setattr("generator.publish.export.pdf.pandoc", broken)
     for path in (exported.root / "dist" / "pdf").glob("*.pdf"):
         path.unlink()
     result = export(exported, run(exported).org, {"pdf"}, workers=1)
@@ -87,7 +87,7 @@ def test_a_converter_failure_names_the_document_and_is_not_a_traceback(exported,
 def test_a_hanging_converter_is_stopped_and_named(exported, monkeypatch, tmp_path):
     import pypandoc
 
-    from generator.export import common
+    from generator.publish.export import common
 
     slow = tmp_path / "pandoc"
     slow.write_text("#!/bin/sh\nsleep 30\n")
@@ -96,23 +96,27 @@ def test_a_hanging_converter_is_stopped_and_named(exported, monkeypatch, tmp_pat
     monkeypatch.setattr(common, "TIMEOUT", 1)
     for path in (exported.root / "dist" / "pdf").glob("*.pdf"):
         path.unlink()
-    result = export(exported, run(exported).org, {"pdf"}, workers=1)
-    assert "MF-PR-01: pdf conversion failed: pandoc did not finish within 1 s" in [f.message for f in result.findings]
+    plan = plan_export(exported, run(exported).org, {"pdf"})
+    plan.todo = [job for job in plan.todo if job.out.endswith("MF-PR-01.pdf")]  # one document: one timeout to wait
+    result = plan.run(workers=1)
+    assert [f.message for f in result.findings] == ["MF-PR-01: pdf conversion failed: pandoc did not finish within 1 s"]
 
 
 def test_jobs_over_the_memory_budget_still_run_one_at_a_time(exported, monkeypatch):
     """Every conversion counts as heavy and over budget: each runs alone in a fresh process, and all complete."""
-    import generator.export as exporting
-    from generator.export import Job, _run, brand_of
+    from generator.publish.export import brand_of, scheduler
+    from generator.publish.export.base import ExportContext
+    from generator.publish.export.pdf import PdfExporter
+    from generator.publish.export.scheduler import Job, run_jobs
 
-    monkeypatch.setattr(exporting, "HEAVY_BYTES", 0)
-    monkeypatch.setattr(exporting, "MEMORY_BUDGET", 1)
+    monkeypatch.setattr(PdfExporter, "heavy_bytes", 0)
+    monkeypatch.setattr(scheduler, "MEMORY_BUDGET", 1)
     outcome = run(exported)
     docs_dir = exported.root / "docs"
     out = exported.root / "budget"
-    jobs = [Job("pdf", str(out / f"{d.id}.pdf"), (str(docs_dir / d.docs_path),), d.title, "key")
+    jobs = [Job("pdf", str(out / f"{d.id}.pdf"), (str(docs_dir / d.docs_path),), d.title, "key", PdfExporter())
             for d in outcome.documents[:3]]
-    results = _run(jobs, brand_of(outcome.org, exported), str(docs_dir), {"reference": None, "logo_png": None}, 2)
+    results = run_jobs(jobs, ExportContext(brand_of(outcome.org, exported), docs_dir, exported.cache_dir), 2)
     assert sorted(job.out for job, error in results if error is None) == sorted(j.out for j in jobs)
     assert all(pypdf.PdfReader(j.out).pages for j in jobs)
 
@@ -132,9 +136,11 @@ def test_the_site_offers_every_documents_docx_and_pdf(mini):
 def test_a_failed_conversion_keeps_the_previous_site(built_site, tmp_path):
     """The pages are built before the conversions finish: if one fails, the new site is thrown away, not published
     without its files."""
-    from generator.site import Downloads, build_site
+    from generator.publish.docs import write_outcome
+    from generator.publish.site.mkdocs import Downloads, build_site
 
-    outcome = run(built_site, write=True)
+    outcome = run(built_site)
+    generated = write_outcome(built_site, outcome)
     site = built_site.root / "site"
 
     def files() -> dict[str, bytes]:
@@ -142,7 +148,7 @@ def test_a_failed_conversion_keeps_the_previous_site(built_site, tmp_path):
 
     before = files()
     failed = Downloads(tmp_path, "a changed set of outputs", ready=lambda: False)
-    assert not build_site(built_site, outcome.org, outcome.generated, downloads=failed)
+    assert not build_site(built_site, outcome.org, generated, downloads=failed)
     assert files() == before
     assert not list((built_site.root).glob(".site-*"))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from generator.load import load
+from generator.model.load import load
 
 from .conftest import edit, smsgen
 

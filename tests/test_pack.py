@@ -10,9 +10,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from generator.clauses import iso28000
-from generator.pipeline import run
-from generator.readiness import readiness
+from generator.model.clauses import iso28000
+from generator.checks.assess import assess as run
+from generator.checks.readiness import readiness
 
 from .conftest import copy_workspace, smsgen
 from .test_browser import approve_everything

@@ -1,8 +1,8 @@
 """Each Stage 1 readiness check passes on a fixture that meets it and fails on one that does not."""
 from __future__ import annotations
 
-from generator.pipeline import run
-from generator.readiness import readiness
+from generator.checks.assess import assess as run
+from generator.checks.readiness import readiness
 
 from .conftest import smsgen
 
@@ -78,9 +78,9 @@ def test_failed_readiness_checks_are_check_warnings(mini):
 
 
 def test_a_check_failing_many_times_reports_the_first_few_and_a_count(mini, monkeypatch):
-    import generator.pipeline
+    import generator.checks.assess
 
-    monkeypatch.setattr(generator.pipeline, "READINESS_DETAILS_SHOWN", 1)
+    monkeypatch.setattr(generator.checks.assess, "READINESS_DETAILS_SHOWN", 1)
     scope = mini.root / "data" / "scope.yml"
     text = scope.read_text(encoding="utf-8")
     scope.write_text(text.replace("Freight booking and trailer parking at the Hull office and Hull yard.",

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.pipeline import run
-from generator.render import md_escape
+from generator.checks.assess import assess as run
+from generator.publish.docs import write_outcome
+from generator.render.markdown import md_escape
 
 from .conftest import edit, smsgen
 
@@ -75,7 +76,7 @@ def test_workspace_override_replaces_the_default_template(mini):
 
 
 def test_lists_and_tables_after_a_sentence_get_their_blank_line():
-    from generator.render import normalise_markdown
+    from generator.render.markdown import normalise_markdown
 
     text = "Sites:\n- A\n- B\nTable:\n| a | b |\n|---|---|\n| 1 | 2 |\n1. step\n   - nested\n"
     assert normalise_markdown(text) == "Sites:\n\n- A\n- B\nTable:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n1. step\n   - nested\n"
@@ -84,7 +85,8 @@ def test_lists_and_tables_after_a_sentence_get_their_blank_line():
 def test_a_task_every_site_plan_gives_is_listed_once(pharma):
     """The incident lead has the same two steps in each of the five site plans: its job description names the five
     plans once and lists each step once, and its role page does the same."""
-    outcome = run(pharma, write=True)
+    outcome = run(pharma)
+    assert write_outcome(pharma, outcome) is not None
     plans = sorted(d.id for d in outcome.documents if d.key.startswith("site-plan-"))
     lead = outcome.org.function["incident_lead"]
     jd = next(d for d in outcome.documents if d.type == "job_description" and d.subject is lead)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from generator.pipeline import run
+from generator.checks.assess import assess as run
 
 from .conftest import smsgen
 

@@ -1,5 +1,5 @@
-from generator.findings import Severity
-from generator.yamlsrc import dotted, parse
+from generator.base.findings import Severity
+from generator.model.yaml_source import dotted, parse
 
 
 def test_positions_point_at_keys_and_items():

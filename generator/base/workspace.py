@@ -1,0 +1,94 @@
+"""Where a workspace keeps its inputs and outputs, and the default library it falls back on."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+# The repository is itself the reference workspace: its data/ and sms_templates/ are the defaults.
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_TEMPLATES = PACKAGE_ROOT / "sms_templates"
+REFERENCE_DATA = PACKAGE_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def at(cls, root: Path | str = ".") -> Workspace:
+        return cls(Path(root).resolve())
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def schema_dir(self) -> Path:
+        return self.data_dir / ".schema"
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.root / "docs"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def pages_manifest(self) -> Path:
+        """The list of pages smsgen generated in docs/, so stale ones can be removed safely and exporters find them."""
+        return self.docs_dir / ".smsgen-pages"
+
+    @property
+    def dist_dir(self) -> Path:
+        return self.root / "dist"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.dist_dir / ".cache"
+
+    @property
+    def export_cache_file(self) -> Path:
+        """Output path -> key of what it was made from: an unchanged key means the file is already right."""
+        return self.cache_dir / "outputs.json"
+
+    def pack_file(self, prefix: str, name: str) -> Path:
+        """A combined PDF (manual pack, full set) beside the documents' PDFs."""
+        return self.dist_dir / "pdf" / f"{prefix}-{name}.pdf"
+
+    @property
+    def control_dir(self) -> Path:
+        return self.root / "control"
+
+    @property
+    def register_file(self) -> Path:
+        return self.control_dir / "register.yml"
+
+    @property
+    def audit_file(self) -> Path:
+        return self.control_dir / "audit.jsonl"
+
+    @property
+    def approved_dir(self) -> Path:
+        return self.control_dir / "approved"
+
+    @property
+    def mkdocs_yml(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    @property
+    def template_dirs(self) -> list[Path]:
+        """Search path for templates: the workspace's own overrides first, then the default library."""
+        dirs = [self.root / "sms_templates", DEFAULT_TEMPLATES]
+        unique: list[Path] = []
+        for d in dirs:
+            if d.is_dir() and d.resolve() not in unique:
+                unique.append(d.resolve())
+        return unique
+
+    def display(self, path: Path) -> str:
+        """A path as users should see it in messages: relative to the workspace when inside it."""
+        try:
+            return str(path.resolve().relative_to(self.root))
+        except ValueError:
+            return str(path)

@@ -1,0 +1,93 @@
+"""The one-direction flow every command starts with: load data -> render -> control state -> checks, as one Outcome."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from generator.base.errors import UserError
+from generator.base.findings import Findings, Severity
+from generator.base.workspace import Workspace
+from generator.checks.control import control_findings
+from generator.checks.integrity import check_documents
+from generator.checks.readiness import readiness
+from generator.control.register import Register, load_register
+from generator.control.snapshots import approved_text
+from generator.control.state import ControlState, states
+from generator.model.load import load
+from generator.model.organisation import Organisation
+from generator.render.document import Document, RenderResult
+from generator.render.render import render
+
+
+@dataclass
+class Outcome:
+    org: Organisation | None = None
+    documents: list[Document] = field(default_factory=list)
+    result: RenderResult | None = None
+    register: Register | None = None
+    states: dict[str, ControlState] = field(default_factory=dict)
+    findings: Findings = field(default_factory=Findings)
+    controlled: bool = False
+    audience: str | None = None
+
+    @property
+    def publishable(self) -> bool:
+        """Whether pages may be written: nothing fatal, and in a controlled build no failed check either."""
+        return self.org is not None and self.register is not None and not self.findings.fatal \
+            and not (self.controlled and self.findings.errors)
+
+
+# Approval and review dates are reported by the control checks already; the rest are Stage 1 pitfalls.
+READINESS_AS_FINDINGS = ("scope-sites", "policy-commitments", "objectives", "risk-register", "audit-programme",
+                         "management-review", "corrective-action", "no-obsolete-references")
+READINESS_DETAILS_SHOWN = 10
+
+
+def readiness_findings(org: Organisation, documents: list[Document], computed: dict[str, ControlState]) -> Findings:
+    findings = Findings()
+    for check in readiness(org, documents, computed):
+        if check.key in READINESS_AS_FINDINGS and not check.passed:
+            # the report page lists every detail; the console shows the first few, so one cause is not 300 lines
+            for detail in check.details[:READINESS_DETAILS_SHOWN]:
+                findings.add(f"readiness.{check.key}", Severity.warning, f"{check.title}: {detail}",
+                             hint="see the readiness report page on the site")
+            if len(check.details) > READINESS_DETAILS_SHOWN:
+                findings.add(f"readiness.{check.key}", Severity.warning,
+                             f"{check.title}: {len(check.details) - READINESS_DETAILS_SHOWN} more like these",
+                             hint="the readiness report page on the site lists them all")
+    return findings
+
+
+def assess(ws: Workspace, controlled: bool = False, audience: str | None = None) -> Outcome:
+    """Load, render, check and compute control state: everything a command needs to know about the set, with every
+    finding. Writes nothing.
+
+    A controlled assessment turns every unapproved or changed document into an error. An audience assessment marks
+    unpublished the documents classified above the audience's level.
+    """
+    out = Outcome(controlled=controlled, audience=audience)
+    org, findings, _ = load(ws)
+    out.org, out.findings = org, findings
+    if org is None or findings.fatal:
+        return out
+    level = None
+    if audience is not None:
+        if audience not in org.documents.audiences:
+            out.findings.add("build.audience", Severity.fatal, f"unknown audience '{audience}'", "data/documents.yml",
+                             hint="audiences: " + ", ".join(org.documents.audiences))
+            return out
+        level = org.documents.audiences[audience].level
+    result = render(ws, org, max_level=level)
+    out.result, out.documents = result, result.documents
+    out.findings += result.findings
+    if result.findings.fatal:
+        return out
+    out.findings += check_documents(org, result.documents)
+    try:
+        out.register = load_register(ws.register_file, ws.display(ws.register_file))
+    except UserError as exc:
+        out.findings += exc.findings
+        return out
+    out.states = states(result.documents, out.register, org)
+    out.findings += control_findings(result.documents, out.register, out.states, approved_text(ws), controlled)
+    out.findings += readiness_findings(org, result.documents, out.states)
+    return out

@@ -1,0 +1,104 @@
+"""The command line's wiring: every command, its arguments and its handler (`module:function` under
+generator.cli.commands, imported only when that command runs, so `smsgen --help` stays quick)."""
+from __future__ import annotations
+
+import argparse
+
+from generator.publish.export.registry import EXPORTERS
+
+MAX_DAYS = 36_500
+
+
+def days(text: str) -> int:
+    """A whole number of days from 0 to 100 years: argparse reports anything else as a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of days") from None
+    if not 0 <= value <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"{value} is outside 0 to {MAX_DAYS} days")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="smsgen", description="Generate, control and publish an ISO 28000 SMS "
+                                                           "documentation set from organisation data.")
+    p.add_argument("-C", "--workspace", default=".", metavar="DIR", help="workspace directory (default: .)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("check", help="validate data and templates, render every document and run the checks")
+    s.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: machine-readable findings on standard output")
+    s.set_defaults(handler="check:check")
+    s = sub.add_parser("build", help="write docs/ and build the site into site/")
+    s.add_argument("--no-site", action="store_true", help="write the Markdown pages only")
+    s.add_argument("--controlled", action="store_true",
+                   help="fail unless every document is approved and unchanged since approval")
+    s.add_argument("--audience", metavar="NAME", help="publish only documents this audience may see "
+                   "(audiences in data/documents.yml, e.g. employees)")
+    s.add_argument("--site-dir", metavar="DIR", help="where to build the site (default: site/)")
+    for name, exporter in EXPORTERS.items():
+        s.add_argument(f"--{name}", action="store_true",
+                       help=f"also write dist/{name}/<ID>.{name} ({exporter.label}) for every document")
+    s.add_argument("--packs", action="store_true", help="with --pdf: also the combined manual pack and full set")
+    s.add_argument("--all", action="store_true", help="site, DOCX, PDF and the combined packs")
+    s.set_defaults(handler="build:build_command")
+
+    def lifecycle(name: str, help_: str, *extra: tuple[str, dict]):
+        c = sub.add_parser(name, help=help_)
+        c.add_argument("ids", nargs="*", metavar="ID", help="document IDs (or template keys)")
+        c.add_argument("--type", action="append", metavar="TYPE", help="every document of a type (repeatable)")
+        c.add_argument("--all", action="store_true", help="every document")
+        c.add_argument("--by", required=True, metavar="PERSON", help="person id from data/people.yml")
+        for flag, options in extra:
+            c.add_argument(flag, **options)
+        c.set_defaults(handler="control:lifecycle")
+
+    lifecycle("submit", "submit drafts for approval (freezes their content)", ("--comment", {"default": ""}))
+    lifecycle("approve", "approve documents in review; records the fingerprint of the approved content",
+              ("--comment", {"default": ""}), ("--effective", {"metavar": "YYYY-MM-DD", "help": "default: today"}))
+    lifecycle("reject", "return documents in review to draft", ("--comment", {"required": True}))
+    lifecycle("revise", "open the next revision of approved documents", ("--change", {"required": True}))
+    lifecycle("withdraw", "make documents obsolete", ("--reason", {"required": True}))
+    s = sub.add_parser("status", help="revision, status and review dates of documents")
+    s.add_argument("ids", nargs="*", metavar="ID")
+    s.add_argument("--type", action="append", metavar="TYPE")
+    s.set_defaults(handler="control:status")
+    s = sub.add_parser("review-due", help="documents overdue or due for periodic review")
+    s.add_argument("--within", type=days, default=30, metavar="DAYS", help="look-ahead (default 30 days)")
+    s.set_defaults(handler="control:review_due")
+    s = sub.add_parser("verify", help="check the audit log's hash chain and that it explains the register")
+    s.set_defaults(handler="control:verify_command")
+    s = sub.add_parser("master-list", help="export the master document list as CSV and/or XLSX")
+    s.add_argument("--csv", metavar="FILE")
+    s.add_argument("--xlsx", metavar="FILE")
+    s.set_defaults(handler="outputs:master_list")
+    s = sub.add_parser("pack", help="write the Stage 1 handover pack (refused unless everything is approved)")
+    s.add_argument("kind", choices=("stage1",))
+    s.add_argument("--out", metavar="FILE", help="default: dist/PREFIX-stage1-VERSION.zip")
+    s.add_argument("--include-restricted", action="store_true",
+                   help="include restricted documents (by default they are listed for on-site review)")
+    s.set_defaults(handler="outputs:pack")
+    s = sub.add_parser("verify-pack", help="check every file of a pack against its manifest")
+    s.add_argument("file")
+    s.set_defaults(handler="outputs:verify_pack_command")
+    s = sub.add_parser("release", help="release the controlled site as VERSION (alias latest) with mike")
+    s.add_argument("version")
+    s.add_argument("--by", required=True, metavar="PERSON")
+    s.add_argument("--audience", metavar="NAME", help="release the site of one audience (e.g. employees)")
+    s.set_defaults(handler="outputs:release_command")
+    s = sub.add_parser("publish", help="export every released version as a static site")
+    s.add_argument("--to", required=True, metavar="DIR")
+    s.set_defaults(handler="outputs:publish_command")
+    s = sub.add_parser("schema", help="write the JSON Schema of every data file (for editor completion)")
+    s.add_argument("--out", metavar="DIR", help="directory (default: data/.schema)")
+    s.set_defaults(handler="workspace:schema")
+    s = sub.add_parser("init", help="create a new workspace from the reference organisation")
+    s.add_argument("directory")
+    s.set_defaults(handler="workspace:init")
+    s = sub.add_parser("serve", help="serve the site locally, regenerating on any change to data or templates")
+    s.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    s.set_defaults(handler="workspace:serve")
+    s = sub.add_parser("templates", help="list the templates in use and which ones the workspace overrides")
+    s.set_defaults(handler="workspace:templates")
+    return p

@@ -1,0 +1,112 @@
+"""The document-control register: per document, every revision with its author, reviewer, approver, dates and the
+fingerprint of the content approved. Human-readable YAML in control/register.yml, written only by smsgen, atomically.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field, ValidationError
+
+from generator.base.errors import UserError
+from generator.base.files import write_atomic
+from generator.model.fields import Strict
+from generator.model.validation import from_pydantic
+from generator.model.yaml_source import read
+
+Status = Literal["draft", "in_review", "approved", "superseded", "obsolete"]
+
+
+class Event(Strict):
+    action: str
+    by: str
+    at: str
+    comment: str = ""
+
+
+class Revision(Strict):
+    revision: str
+    status: Status
+    change: str
+    author: str = Field(description="Person id of whoever prepared the revision")
+    created: str
+    reviewer: str | None = Field(None, description="Person id of whoever reviewed it and submitted it for approval")
+    submitted: str | None = None
+    submitted_fingerprint: str | None = None
+    approver: str | None = None
+    approved: str | None = None
+    effective: str | None = None
+    fingerprint: str | None = Field(None, description="SHA-256 of the content as approved")
+    withdrawn_by: str | None = None
+    withdrawn: str | None = None
+    reason: str | None = None
+    events: list[Event] = []
+
+
+class Entry(Strict):
+    title: str
+    type: str
+    review_months: int | None = Field(None, description="Overrides the review period of the document's type")
+    revisions: list[Revision] = Field(min_length=1)
+
+    @property
+    def current(self) -> Revision:
+        return self.revisions[-1]
+
+    @property
+    def in_force(self) -> Revision | None:
+        """The approved revision users must follow, if any (a newer draft does not replace it until approved)."""
+        for rev in reversed(self.revisions):
+            if rev.status == "approved":
+                return rev
+        return None
+
+
+class Release(Strict):
+    version: str
+    date: str
+    by: str
+    documents: dict[str, str] = Field(description="Document ID -> the revision this release contains")
+
+
+class Register(Strict):
+    documents: dict[str, Entry] = {}
+    releases: list[Release] = []
+
+
+def fingerprint(text: str) -> str:
+    """SHA-256 of a document's content, insensitive to trailing whitespace and line-ending differences."""
+    normal = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").strip().splitlines())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+def load_register(path: Path, display: str) -> Register:
+    if not path.exists():
+        return Register()
+    source, problems = read(path, display)
+    if problems:
+        raise UserError(problems)
+    try:
+        return Register.model_validate(source.data or {})
+    except ValidationError as exc:
+        raise UserError([from_pydantic(e, source, Register) for e in exc.errors()]) from None
+
+
+HEADER = ("# Document-control register, written by smsgen (submit, approve, reject, revise, withdraw).\n"
+          "# Do not edit by hand: `smsgen verify` checks it against the audit log in audit.jsonl.\n")
+
+
+def save_register(path: Path, register: Register) -> None:
+    data = register.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+    if not data.get("releases"):
+        data.pop("releases", None)
+    for entry in data["documents"].values():
+        for rev in entry["revisions"]:
+            if not rev.get("events"):
+                rev.pop("events", None)
+        if entry.get("review_months") is None:
+            entry.pop("review_months", None)
+    text = HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+    write_atomic(path, text)

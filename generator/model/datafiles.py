@@ -1,0 +1,416 @@
+"""One pydantic model per data file. Field descriptions double as editor help: `smsgen schema` turns these
+models into JSON Schema. Derived values (risk scores and ratings, role holders) are computed, never typed in the YAML."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field, PrivateAttr
+
+from generator.model.fields import Classification, Code, Colour, Function, Key, Slug, Strict, Text
+
+# --- organisation.yml -------------------------------------------------------------------------------------------
+
+class Address(Strict):
+    street: Text
+    city: Text
+    postcode: Text
+    region: str | None = None
+    country: Text
+
+    def __str__(self) -> str:
+        parts = [self.street, self.city, self.region, self.postcode, self.country]  # UK and Irish postal order
+        return ", ".join(p for p in parts if p)
+
+
+class Branding(Strict):
+    logo: str | None = Field(None, description="Path of the logo image, relative to the workspace (SVG or PNG)")
+    primary_colour: Colour = "#0B3D91"
+    accent_colour: Colour = "#F2A900"
+    font: Text = Field("Liberation Sans", description="Body font for DOCX and PDF outputs")
+
+
+class Organisation_(Strict):
+    name: Text = Field(description="Trading name used in documents")
+    short_name: Text = Field(description="Short name used in running text and headers")
+    legal_entity: Text = Field(description="Registered legal name")
+    registration_number: str | None = None
+    address: Address
+    sector: Text
+    description: Text = Field(description="Two or three sentences on what the organisation does")
+    website: str | None = None
+    employees: int = Field(gt=0, description="Approximate head count")
+    document_prefix: Code = Field(description="Prefix of every document ID, e.g. ABC-SMS")
+    branding: Branding = Branding()
+
+
+class OrganisationFile(Strict):
+    organisation: Organisation_
+
+
+# --- documents.yml ----------------------------------------------------------------------------------------------
+
+class DocumentType(Strict):
+    code: Code = Field(description="Type code inside document IDs, e.g. PR")
+    label: Text = Field(description="Plural heading used in navigation, e.g. Procedures")
+    review_months: int = Field(ge=1, le=60, description="Default periodic review interval")
+    classification: Classification = Classification.internal
+    folder: Slug = Field(description="Folder of this type's pages on the site")
+
+
+class DocumentsFile(Strict):
+    revision_scheme: Literal["numeric", "alpha"] = Field("numeric", description="numeric: 1, 2, 3; alpha: A, B, C")
+    types: dict[Key, DocumentType]
+    audiences: dict[Key, Classification] = Field(
+        default_factory=lambda: {"public": Classification.public, "employees": Classification.internal,
+                                 "management": Classification.confidential, "security": Classification.restricted},
+        description="Audience name -> the highest classification it may see (smsgen build --audience NAME)")
+
+
+# --- sites.yml --------------------------------------------------------------------------------------------------
+
+class Site(Strict):
+    code: Code
+    name: Text
+    type: Literal["head_office", "distribution_centre", "cross_dock_depot", "warehouse", "terminal",
+                  "manufacturing", "laboratory", "office", "yard"]
+    address: Address
+    activities: list[Text] = Field(min_length=1)
+    physical_boundary: Text = Field(description="Fences, buildings, gates and areas inside the SMS boundary")
+    logical_boundary: Text = Field(description="Networks, systems and data inside the SMS boundary")
+    operating_hours: Text
+    headcount: int = Field(gt=0)
+    assets: list[Text] = Field(min_length=1, description="What the site protects: cargo, facilities, systems, data")
+    security_measures: list[Text] = Field(min_length=1, description="Physical and technical measures in place")
+
+    @property
+    def type_label(self) -> str:
+        return self.type.replace("_", " ").capitalize()
+
+
+class SitesFile(Strict):
+    sites: list[Site] = Field(min_length=1)
+
+
+# --- scope.yml --------------------------------------------------------------------------------------------------
+
+class Exclusion(Strict):
+    item: Text
+    justification: Text
+
+
+class Scope(Strict):
+    statement: Text = Field(description="The scope sentence as it appears on the certificate")
+    activities_in: list[Text] = Field(min_length=1)
+    activities_out: list[Text] = []
+    exclusions: list[Exclusion] = []
+    sites: list[Code] = Field(min_length=1, description="Codes of the sites within scope")
+
+
+class ScopeFile(Strict):
+    scope: Scope
+
+
+# --- context.yml ------------------------------------------------------------------------------------------------
+
+class ContextIssue(Strict):
+    id: Code
+    type: Literal["internal", "external"]
+    category: Literal["political", "economic", "social", "technological", "legal", "environmental",
+                      "strategic", "organisational", "operational", "people", "information"]
+    issue: Text
+    effect: Text = Field(description="How the issue can affect security outcomes")
+    response: Text = Field(description="How the SMS addresses it")
+
+
+class ContextFile(Strict):
+    issues: list[ContextIssue] = Field(min_length=1)
+
+
+# --- interested_parties.yml -------------------------------------------------------------------------------------
+
+class InterestedParty(Strict):
+    id: Code
+    name: Text
+    category: Literal["customer", "regulator", "authority", "employee", "supplier", "partner", "owner",
+                      "insurer", "community", "certification_body"]
+    needs: list[Text] = Field(min_length=1, description="Needs and expectations relevant to security")
+    addressed_by: Text = Field(description="How the SMS meets them")
+    legal_requirements: list[Code] = Field([], description="IDs from legal.yml that formalise these needs")
+    owner: Key = Field(description="Role key of the relationship owner")
+
+
+class InterestedPartiesFile(Strict):
+    parties: list[InterestedParty] = Field(min_length=1)
+
+
+# --- legal.yml --------------------------------------------------------------------------------------------------
+
+class LegalRequirement(Strict):
+    id: Code
+    title: Text
+    kind: Literal["law", "regulation", "contract", "standard", "code_of_practice", "voluntary"]
+    jurisdiction: Text
+    issuer: Text
+    obligations: list[Text] = Field(min_length=1, description="What it requires of the organisation")
+    applies_to: list[Code] = Field(min_length=1, description="Site codes it applies to")
+    owner: Key = Field(description="Role key of the person who tracks it")
+    review_months: int = Field(12, ge=1, le=36)
+    last_evaluated: dt.date
+
+
+class LegalFile(Strict):
+    requirements: list[LegalRequirement] = Field(min_length=1)
+
+
+# --- policy.yml -------------------------------------------------------------------------------------------------
+
+class Commitment(Strict):
+    topic: Literal["requirements", "objectives", "improvement", "risk", "legal", "resources", "supply_chain",
+                   "communication", "people", "information", "resilience"]
+    text: Text
+
+
+class Policy(Strict):
+    purpose: Text
+    commitments: list[Commitment] = Field(min_length=1)
+    signed_by: Key = Field(description="Role key of the top-management role that signs the policy")
+    communication: Text = Field(description="How the policy is communicated and made available")
+
+
+class PolicyFile(Strict):
+    policy: Policy
+
+
+# --- roles.yml and people.yml -----------------------------------------------------------------------------------
+
+class Competence(Strict):
+    education: Text
+    experience: Text
+    training: list[Text] = Field(min_length=1)
+    licences: list[Text] = []
+
+
+class Role(Strict):
+    key: Key
+    code: Code = Field(description="Short code used in job-description IDs, e.g. SM")
+    title: Text
+    reports_to: Key | None = Field(None, description="Role key of the line manager; empty for the top role")
+    site: Code | None = Field(None, description="Site code where the role is based, if it is site-bound")
+    purpose: Text
+    functions: list[Function] = Field([], description="SMS functions this role fulfils")
+    responsibilities: list[Text] = Field(min_length=1)
+    authorities: list[Text] = Field(min_length=1)
+    approves: list[Key] = Field([], description="Document types (keys of documents.yml) this role may approve")
+    competence: Competence
+    _holders: list[Person] = PrivateAttr(default_factory=list)
+
+    @property
+    def holders(self) -> list[Person]:
+        return self._holders
+
+
+class RolesFile(Strict):
+    roles: list[Role] = Field(min_length=1)
+
+
+class Person(Strict):
+    id: Key
+    name: Text
+    roles: list[Key] = Field(min_length=1, description="Role keys this person holds")
+    site: Code
+    email: Text
+    phone: Text
+
+
+class PeopleFile(Strict):
+    people: list[Person] = Field(min_length=1)
+
+
+# --- objectives.yml ---------------------------------------------------------------------------------------------
+
+class PlanAction(Strict):
+    action: Text
+    owner: Key
+    due: dt.date
+    resources: Text
+
+
+class Objective(Strict):
+    id: Code
+    title: Text
+    policy_link: Text = Field(description="The policy commitment the objective serves")
+    measure: Text
+    baseline: Text
+    target: Text
+    owner: Key
+    due: dt.date
+    frequency: Text = Field(description="How often progress is measured")
+    plan: list[PlanAction] = Field(min_length=1)
+
+
+class ObjectivesFile(Strict):
+    objectives: list[Objective] = Field(min_length=1)
+
+
+# --- risk_criteria.yml and risks.yml ----------------------------------------------------------------------------
+
+class ScaleLevel(Strict):
+    level: int = Field(ge=1, le=10)
+    name: Text
+    description: Text
+
+
+class Band(Strict):
+    name: Text
+    min_score: int = Field(ge=1)
+    max_score: int = Field(ge=1)
+    colour: Colour
+    action: Text = Field(description="What a risk in this band requires, and by when")
+
+
+class RiskCriteria(Strict):
+    likelihood: list[ScaleLevel] = Field(min_length=2)
+    impact: list[ScaleLevel] = Field(min_length=2)
+    bands: list[Band] = Field(min_length=2, description="Rating bands over score = likelihood x impact")
+    acceptance: Text = Field(description="Name of the highest band that may be accepted without treatment")
+    review_months: int = Field(12, ge=1, le=36)
+
+    def band(self, score: int) -> Band:
+        for band in self.bands:
+            if band.min_score <= score <= band.max_score:
+                return band
+        raise ValueError(f"score {score} falls in no band")
+
+    def acceptable(self, score: int) -> bool:
+        names = [b.name for b in self.bands]
+        return names.index(self.band(score).name) <= names.index(self.acceptance)
+
+
+class RiskCriteriaFile(Strict):
+    criteria: RiskCriteria
+
+
+class Treatment(Strict):
+    option: Literal["reduce", "avoid", "transfer", "accept"]
+    actions: list[Text] = Field(min_length=1)
+    due: dt.date
+
+
+class Rated(Strict):
+    likelihood: int
+    impact: int
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+class Risk(Rated):
+    id: Code
+    site: Code
+    asset: Text
+    threat: Text
+    vulnerability: Text
+    consequence: Text
+    existing_controls: list[Text] = Field(min_length=1)
+    treatment: Treatment
+    owner: Key
+    residual: Rated = Field(description="Expected likelihood and impact once the treatment is in place")
+    _rating: Band | None = PrivateAttr(None)
+    _residual_rating: Band | None = PrivateAttr(None)
+
+    @property
+    def rating(self) -> Band:
+        return self._rating
+
+    @property
+    def residual_rating(self) -> Band:
+        return self._residual_rating
+
+
+class RisksFile(Strict):
+    risks: list[Risk] = Field(min_length=1)
+
+
+# --- processes.yml, partners.yml, scenarios.yml -----------------------------------------------------------------
+
+class Process(Strict):
+    id: Code
+    name: Text
+    owner: Key
+    sites: list[Code] = Field(min_length=1)
+    description: Text
+    inputs: list[Text] = Field(min_length=1)
+    outputs: list[Text] = Field(min_length=1)
+    security_controls: list[Text] = Field(min_length=1)
+    risks: list[Code] = Field([], description="IDs of risks in risks.yml that bear on the process")
+
+
+class ProcessesFile(Strict):
+    processes: list[Process] = Field(min_length=1)
+
+
+class Partner(Strict):
+    id: Code
+    name: Text
+    type: Literal["haulier", "courier", "shipping_line", "freight_forwarder", "customs_broker", "security_contractor",
+                  "it_provider", "warehouse_operator", "port_operator", "waste_contractor", "packaging_supplier",
+                  "customer", "supplier"]
+    services: Text
+    country: Text
+    aeo_status: Literal["AEOF", "AEOS", "AEOC", "none"] = Field(description="EU Authorised Economic Operator status")
+    iso28000_certified: bool = False
+    iso28001_compliant: bool = False
+    security_declaration: bool = Field(description="Signed security declaration on file")
+    risk_level: Literal["low", "medium", "high"]
+    owner: Key
+    last_review: dt.date
+    next_review: dt.date
+
+    @property
+    def type_label(self) -> str:
+        return "IT provider" if self.type == "it_provider" else self.type.replace("_", " ")
+
+
+class PartnersFile(Strict):
+    partners: list[Partner] = Field(min_length=1)
+
+
+class Scenario(Strict):
+    id: Code
+    site: Code
+    title: Text
+    trigger: Text = Field(description="What tells the site the scenario is happening")
+    risks: list[Code] = Field(min_length=1)
+    lead: Key = Field(description="Role key that leads the response")
+    actions: list[Text] = Field(min_length=2, description="Response actions in order")
+    notify: list[Text] = Field(min_length=1, description="Who is told, inside and outside the organisation")
+    recovery: Text
+
+
+class ScenariosFile(Strict):
+    scenarios: list[Scenario] = Field(min_length=1)
+
+
+# --- the file set -----------------------------------------------------------------------------------------------
+
+# File name (in data/) -> root model. The order is the order files are loaded and reported in.
+DATA_FILES: dict[str, type[Strict]] = {
+    "organisation.yml": OrganisationFile,
+    "documents.yml": DocumentsFile,
+    "sites.yml": SitesFile,
+    "scope.yml": ScopeFile,
+    "context.yml": ContextFile,
+    "interested_parties.yml": InterestedPartiesFile,
+    "legal.yml": LegalFile,
+    "policy.yml": PolicyFile,
+    "roles.yml": RolesFile,
+    "people.yml": PeopleFile,
+    "objectives.yml": ObjectivesFile,
+    "risk_criteria.yml": RiskCriteriaFile,
+    "risks.yml": RisksFile,
+    "processes.yml": ProcessesFile,
+    "partners.yml": PartnersFile,
+    "scenarios.yml": ScenariosFile,
+}

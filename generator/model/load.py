@@ -1,0 +1,58 @@
+"""Load a workspace's data files into an Organisation, reporting every mistake with file:line:col at once."""
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from generator.base.findings import Findings, Severity
+from generator.base.workspace import Workspace
+from generator.model.datafiles import DATA_FILES
+from generator.model.fields import Strict
+from generator.model.organisation import Organisation
+from generator.model.rules import cross_check
+from generator.model.validation import from_pydantic, valid_items, without_echoes
+from generator.model.yaml_source import Source, read
+
+SCHEMA_LINE = "# yaml-language-server: $schema=.schema/{stem}.schema.json"
+
+
+def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source]]:
+    """Read and validate every data file. The Organisation is None when any file could not be validated."""
+    findings = Findings()
+    sources: dict[str, Source] = {}
+    validated: dict[str, Strict] = {}
+    partial: dict[str, tuple | None] = {}
+    for name, root_model in DATA_FILES.items():
+        path = ws.data_dir / name
+        display = ws.display(path)
+        if not path.exists():
+            findings.add("data.missing-file", Severity.fatal, "required data file is missing", display,
+                         hint="`smsgen init DIR` writes a complete set of data files to start from")
+            continue
+        source, problems = read(path, display)
+        sources[name] = source
+        findings += problems
+        if source.data is None or any(p.severity is Severity.fatal for p in problems):
+            continue
+        if not path.read_text(encoding="utf-8").startswith(SCHEMA_LINE.format(stem=path.stem)):
+            findings.add("data.schema-line", Severity.warning, "first line does not point editors to the schema",
+                         display, 1, 1, hint="start the file with: " + SCHEMA_LINE.format(stem=path.stem))
+        try:
+            validated[name] = root_model.model_validate(source.data)
+        except ValidationError as exc:
+            findings += without_echoes([from_pydantic(err, source, root_model) for err in exc.errors()])
+            partial[name] = valid_items(root_model, source.data)
+    if len(validated) + len(partial) < len(DATA_FILES) or any(p is None for p in partial.values()):
+        return None, findings, sources
+    # Cross-file checks run even when some list entries were invalid, so one run shows every kind of mistake;
+    # the keys of invalid entries still count as known, so they cause no second, misleading error.
+    org = Organisation(validated | {n: p[0] for n, p in partial.items()})
+    also_known = {}
+    for pieces in partial.values():
+        for what, keys in pieces[1].items():
+            also_known.setdefault(what, set()).update(keys)
+    findings += cross_check(org, sources, also_known)
+    if partial:
+        return None, findings, sources
+    if not any(f.code == "data.risk-scale" for f in findings):
+        org.rate()
+    return org, findings, sources

@@ -1,0 +1,62 @@
+"""`build`: the pages of an assessed set, the site, and the outputs in every asked-for format.
+
+The conversions run in worker processes while this process builds the site: MkDocs uses one core, and the largest
+documents convert one at a time for memory, so either alone would leave a core idle.
+"""
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.base.findings import Findings
+from generator.base.workspace import Workspace
+from generator.checks.assess import Outcome, assess
+from generator.publish.docs import Generated, write_outcome
+from generator.publish.export import ExportResult, exporters, plan_export
+from generator.publish.site.mkdocs import Downloads, build_site
+
+
+@dataclass
+class BuildOptions:
+    controlled: bool = False
+    audience: str | None = None
+    formats: set[str] = field(default_factory=set)
+    packs: bool = False
+    site: bool = True
+    site_dir: Path | None = None
+
+
+@dataclass
+class BuildResult:
+    outcome: Outcome
+    findings: Findings
+    generated: Generated | None = None
+    exported: ExportResult | None = None
+    site_dir: Path | None = None      # where the site was built, when it was
+
+
+def build(ws: Workspace, options: BuildOptions) -> BuildResult:
+    outcome = assess(ws, controlled=options.controlled, audience=options.audience)
+    findings = Findings(outcome.findings)
+    generated = write_outcome(ws, outcome)
+    result = BuildResult(outcome, findings, generated)
+    if generated is None or outcome.org is None:
+        return result
+    downloads = None
+    with ThreadPoolExecutor(1) as background:
+        if options.formats:
+            plan = plan_export(ws, outcome.org, options.formats, packs=options.packs)
+            exporting = background.submit(plan.run)
+            downloads = Downloads(ws.dist_dir, plan.fingerprint, [(e.name, e.label) for e in exporters(options.formats)],
+                                  lambda: not exporting.result().findings.fatal)
+        if options.site and not findings.fatal:
+            target = options.site_dir or ws.site_dir
+            site_findings = build_site(ws, outcome.org, generated, target, downloads=downloads)
+            findings += site_findings
+            if not site_findings.fatal:
+                result.site_dir = target
+        if downloads is not None:
+            result.exported = exporting.result()
+            findings += result.exported.findings
+    return result

@@ -1,0 +1,163 @@
+"""Outputs for every generated page in each registered format (DOCX, PDF ...), and the combined PDF packs, converted
+in parallel and only when their inputs changed.
+
+Reads only what the pages stage wrote (docs/ pages with control front matter, figures) plus the branding. Each output
+is keyed by a hash of everything it is made from; an unchanged key means the file on disk is already right.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from generator.base.files import write_atomic
+from generator.base.findings import Findings, Severity
+from generator.base.workspace import Workspace
+from generator.model.organisation import Organisation
+from generator.publish.export.base import Brand, ExportContext, Exporter
+from generator.publish.export.page import Page, read_page
+from generator.publish.export.registry import EXPORTERS
+from generator.publish.export.scheduler import PACK, Job, run_jobs
+
+VERSION = "4"   # bump when the planning or packs change, so every cached output is rebuilt
+FIGURE = re.compile(r"\]\(/figures/([^)\s]+)\)")
+MANUAL_PACK_TYPES = ("manual", "policy", "core", "procedure", "plan")
+PACK_FORMAT = "pdf"   # packs are merged from the documents' PDFs
+
+
+@dataclass
+class ExportResult:
+    written: list[str]
+    skipped: int
+    findings: Findings
+    seconds: float
+
+
+def _sha(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def brand_of(org: Organisation, ws: Workspace) -> Brand:
+    b = org.org.branding
+    logo = str((ws.root / b.logo).resolve()) if b.logo and (ws.root / b.logo).is_file() else None
+    return Brand(name=org.org.name, colour=b.primary_colour, font=b.font, logo=logo, prefix=org.org.document_prefix)
+
+
+def exporters(formats: set[str]) -> list[Exporter]:
+    """The registered exporters of the formats asked for, in a stable order."""
+    return [EXPORTERS[name] for name in sorted(formats)]
+
+
+@dataclass
+class ExportPlan:
+    """Every output of a build with the key of what it is made from; `run` converts the ones whose key changed."""
+    ws: Workspace
+    formats: set[str]
+    brand: Brand
+    jobs: list[Job]
+    todo: list[Job]
+    cache: dict[str, str]
+    started: float
+
+    @property
+    def fingerprint(self) -> str:
+        """What the outputs will be once converted, known before converting: the site keys its downloads on it."""
+        return _sha(*(f"{job.out}={job.key}" for job in self.jobs))
+
+    def run(self, workers: int | None = None) -> ExportResult:
+        ws, cache = self.ws, self.cache
+        dist = ws.dist_dir
+        findings, written = Findings(), []
+        if self.todo:
+            context = ExportContext(self.brand, ws.docs_dir, ws.cache_dir)
+            for exporter in exporters({job.kind for job in self.todo if job.kind != PACK}):
+                exporter.prepare(context)
+            packs = [job for job in self.todo if job.kind == PACK]
+            done = run_jobs([job for job in self.todo if job.kind != PACK], context, workers)
+            # a pack is merged from the documents' PDFs, so only once they are all written
+            failed = {job.pages[0] for job, error in done if error is not None and job.kind == PACK_FORMAT}
+            done += [(job, "a document in it could not be converted") for job in packs if failed & set(job.pages)]
+            done += run_jobs([job for job in packs if not failed & set(job.pages)], context, workers)
+            for job, error in done:
+                if error is None:
+                    cache[job.out] = job.key
+                    written.append(job.out)
+                else:
+                    cache.pop(job.out, None)
+                    name = Path(job.pages[0]).stem if job.kind != PACK else Path(job.out).name
+                    where = ws.display(Path(job.pages[0]) if job.kind != PACK else Path(job.out))
+                    findings.add("export.failed", Severity.fatal, f"{name}: {job.kind} conversion failed: {error}",
+                                 where)
+            write_atomic(ws.export_cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
+        _remove_stale(dist, {j.out for j in self.jobs}, self.formats)
+        return ExportResult(written, len(self.jobs) - len(self.todo), findings, time.perf_counter() - self.started)
+
+
+def export(ws: Workspace, org: Organisation, formats: set[str], packs: bool = False,
+           workers: int | None = None) -> ExportResult:
+    return plan_export(ws, org, formats, packs).run(workers)
+
+
+def plan_export(ws: Workspace, org: Organisation, formats: set[str], packs: bool = False) -> ExportPlan:
+    started = time.perf_counter()
+    docs_dir, dist = ws.docs_dir, ws.dist_dir
+    brand = brand_of(org, ws)
+    pages = _document_pages(ws)
+    brand_key = _sha(json.dumps(asdict(brand), sort_keys=True), Path(brand.logo).read_bytes() if brand.logo else "")
+    figure_keys: dict[str, str] = {}
+
+    def page_key(page: Page) -> str:
+        parts = [page.text]
+        for name in sorted(set(FIGURE.findall(page.body))):
+            if name not in figure_keys:
+                path = docs_dir / "figures" / name
+                figure_keys[name] = _sha(path.read_bytes()) if path.exists() else "missing"
+            parts.append(figure_keys[name])
+        return _sha(*parts)
+
+    keys = {p.id: page_key(p) for p in pages}
+    jobs: list[Job] = []
+    for exporter in exporters(formats):
+        for page in pages:
+            jobs.append(Job(exporter.name, str(exporter.output(dist, page.id)), (str(page.path),), page.title,
+                            _sha(VERSION, exporter.name, exporter.version, brand_key, keys[page.id]), exporter))
+    if packs and PACK_FORMAT in formats:
+        type_order = list(org.documents.types)
+        ordered = sorted(pages, key=lambda p: (type_order.index(p.control["type"]) if p.control["type"] in type_order
+                                               else 99, p.id))
+        for name, title, members in (
+                ("manual-pack", f"{org.org.name}: SMS manual pack",
+                 [p for p in ordered if p.control["type"] in MANUAL_PACK_TYPES]),
+                ("full-set", f"{org.org.name}: SMS documentation set", ordered)):
+            if members:
+                jobs.append(Job(PACK, str(ws.pack_file(brand.prefix, name)), tuple(str(p.path) for p in members),
+                                title, _sha(VERSION, PACK, title, brand_key, *(keys[p.id] for p in members))))
+
+    cache_file = ws.export_cache_file
+    cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    todo = [j for j in jobs if cache.get(j.out) != j.key or not Path(j.out).exists()]
+    return ExportPlan(ws, formats, brand, jobs, todo, cache, started)
+
+
+def _document_pages(ws: Workspace) -> list[Page]:
+    docs_dir, manifest = ws.docs_dir, ws.pages_manifest
+    names = manifest.read_text(encoding="utf-8").split() if manifest.exists() else []
+    pages = [read_page(docs_dir / n) for n in names if n.endswith(".md") and (docs_dir / n).exists()]
+    return sorted((p for p in pages if p.control), key=lambda p: p.id)
+
+
+def _remove_stale(dist: Path, expected: set[str], formats: set[str]) -> None:
+    """Outputs of documents that no longer exist must not linger beside the current set."""
+    for fmt in formats:
+        folder = dist / fmt
+        if folder.is_dir():
+            for file in folder.iterdir():
+                if file.is_file() and str(file) not in expected:
+                    file.unlink()

@@ -1,0 +1,48 @@
+"""Reading a generated page back from docs/: the control data from its front matter and its Markdown body, made
+ready for print (links become "ID Title" text, figures point at files)."""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from generator.model.yaml_source import FastLoader
+
+FRONT = re.compile(r"\A---\n(.*?\n)---\n\n?", re.S)
+LINK = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])+)\]\((/[^)\s]+?\.md)(#[^)\s]*)?\)")
+
+
+@dataclass
+class Page:
+    path: Path
+    text: str
+    title: str
+    summary: str
+    control: dict
+    body: str
+
+    @property
+    def id(self) -> str:
+        return self.control["id"]
+
+    @property
+    def approved(self) -> bool:
+        return self.control["status"] == "approved"
+
+
+def read_page(path: Path) -> Page:
+    text = path.read_text(encoding="utf-8")
+    match = FRONT.match(text)
+    meta = yaml.load(match.group(1), Loader=FastLoader) if match else {}
+    return Page(path, text, html.unescape(meta.get("title", "")), html.unescape(meta.get("description", "")),
+                meta.get("control") or {},
+                text[match.end():] if match else text)
+
+
+def print_markdown(body: str, figures: str) -> str:
+    """Links to other pages become their visible text; figure paths are rewritten with `figures` as the base."""
+    body = LINK.sub(lambda m: m.group(1), body)
+    return body.replace("](/figures/", f"]({figures}")

@@ -1,0 +1,136 @@
+"""Running conversions in parallel within a memory budget.
+
+Workers are started with the spawn method: typst-py deadlocks in a child forked after it has compiled. typst lays out
+a whole document in memory and never evicts its memo cache, so a worker keeps its largest document's memory for life:
+heavy conversions run in a fresh process each, other workers retire after a bounded number of conversions, and a job
+starts only while the estimated memory of everything in flight stays within the budget (the largest runs alone).
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as PoolTimeout
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.base.errors import ConversionError
+from generator.base.files import write_atomic
+from generator.publish.export.base import ExportContext, Exporter, timestamp
+from generator.publish.export.packs import write_pack
+from generator.publish.export.page import read_page
+
+TASKS_PER_WORKER = 50
+MEMORY_BUDGET = 750 * 2**20
+PACK = "pack"   # the job kind of a pack: merged from the PDFs of its documents once they are written
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str                      # an exporter's name, or PACK
+    out: str                       # output path
+    pages: tuple[str, ...]         # generated pages it is made from
+    title: str
+    key: str                       # hash of every input
+    exporter: Exporter | None = None
+
+
+def pack_members(job: Job) -> list[Path]:
+    """The documents' PDFs a pack merges: beside the pack, named by ID like the pages they are made from."""
+    return [Path(job.out).parent / f"{Path(page).stem}.pdf" for page in job.pages]
+
+
+def convert(job: Job, context: ExportContext) -> str | None:
+    """Worker: make one output and write it atomically. Returns an error message, or None on success."""
+    try:
+        if job.kind == PACK:
+            pages = [read_page(Path(p)) for p in job.pages]
+            data = write_pack(pages, pack_members(job), job.title, context.brand, context.docs_dir, timestamp(None))
+        else:
+            assert job.exporter is not None
+            data = job.exporter.convert(read_page(Path(job.pages[0])), context)
+        write_atomic(Path(job.out), data)
+        return None
+    except ConversionError as exc:
+        return str(exc)
+    except Exception as exc:  # noqa: BLE001 - reported against the document, never as a traceback
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _own_memory() -> int:
+    """Resident memory of this process (Linux; elsewhere 0): the site build runs here while conversions run."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _input_bytes(job: Job) -> int:
+    """What a job reads: its Markdown page, or for a pack the documents' PDFs it merges (written by then)."""
+    paths = pack_members(job) if job.kind == PACK else [Path(p) for p in job.pages]
+    return sum(os.path.getsize(p) for p in paths if os.path.exists(p))
+
+
+def _memory_estimate(job: Job, size: int) -> int:
+    """Peak memory of one conversion, measured on this machine; pypdf holds about 14x the PDFs a pack merges."""
+    if job.exporter is not None:
+        return job.exporter.memory(size)
+    return 130 * 2**20 + size * 14
+
+
+def _heavy(job: Job, size: int) -> bool:
+    limit = job.exporter.heavy_bytes if job.exporter is not None else None
+    return limit is not None and size > limit
+
+
+def run_jobs(jobs: list[Job], context: ExportContext, workers: int | None) -> list[tuple[Job, str | None]]:
+    """Run every job; each result is (job, error message or None)."""
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(jobs) <= 2:
+        return [(job, convert(job, context)) for job in jobs]
+    size = {job.out: _input_bytes(job) for job in jobs}
+    # biggest first, so a long document does not start last and leave the other cores idle
+    ordered = sorted(jobs, key=lambda j: -size[j.out])
+    heavy = [job for job in ordered if _heavy(job, size[job.out])]
+    light = [job for job in ordered if not _heavy(job, size[job.out])]
+    estimate = {job.out: _memory_estimate(job, size[job.out]) for job in jobs}
+    baseline = _own_memory()
+    running: dict[Future, Job] = {}
+
+    def in_flight() -> int:  # conversions running, plus whatever this process has grown by since (the site build)
+        return sum(estimate[job.out] for job in running.values()) + max(0, _own_memory() - baseline)
+
+    spawn = multiprocessing.get_context("spawn")
+    heavy_pool = ProcessPoolExecutor(workers, mp_context=spawn, max_tasks_per_child=1) if heavy else None
+    light_pool = ProcessPoolExecutor(workers, mp_context=spawn, max_tasks_per_child=TASKS_PER_WORKER)
+    limit = 60 + 10 * len(jobs)
+    deadline = time.monotonic() + limit
+    results: list[tuple[Job, str | None]] = []
+    try:
+        while heavy or light or running:
+            for queue, pool in ((heavy, heavy_pool), (light, light_pool)):
+                while queue and pool is not None and len(running) < workers and (
+                        not running or in_flight() + estimate[queue[0].out] <= MEMORY_BUDGET):
+                    job = queue.pop(0)
+                    running[pool.submit(convert, job, context)] = job
+            done, _ = wait(running, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
+            if not done:
+                raise PoolTimeout
+            for future in done:
+                job = running.pop(future)
+                try:
+                    results.append((job, future.result()))
+                except Exception as exc:  # noqa: BLE001 - a worker that died (e.g. out of memory) fails its job only
+                    results.append((job, f"the converter process failed: {type(exc).__name__}: {exc}"))
+    except PoolTimeout:
+        results += [(job, f"did not finish within {limit} s") for job in [*running.values(), *heavy, *light]]
+        for pool in (heavy_pool, light_pool):
+            for process in list((getattr(pool, "_processes", None) or {}).values()):
+                process.terminate()
+    finally:
+        for pool in (heavy_pool, light_pool):
+            if pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+    return results

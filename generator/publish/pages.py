@@ -1,0 +1,266 @@
+"""The Markdown pages of the site: one per document (control data in front matter), and the generated indexes.
+
+These files in docs/ are the intermediate form every output reads: the site, DOCX and PDF all take their control
+metadata from the same front matter.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+import yaml
+
+from generator.checks.matrix import clause_matrix, coverage
+from generator.checks.readiness import readiness
+from generator.control.revisions import revision_after
+from generator.control.state import ControlState
+from generator.model.clauses import catalogue
+from generator.model.organisation import Organisation
+from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows
+from generator.render.document import Document, task_groups
+from generator.render.markdown import html_text, md_escape
+
+
+def front_matter(meta: dict) -> str:
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
+
+
+def control_meta(doc: Document, state: ControlState) -> dict:
+    return {
+        "id": doc.id, "key": doc.key, "type": doc.type, "type_label": doc.type_def.label,
+        "revision": state.revision, "status": state.status, "status_label": state.status_label,
+        "owner": doc.owner.title, "approver": doc.approver.title,
+        "effective": state.effective, "next_review": state.next_review, "review_months": doc.review_months,
+        "review_overdue": state.overdue, "approved_by": state.approved_by,
+        "classification": doc.classification.value, "clauses": list(doc.clauses),
+        "retention": doc.retention or "", "template": doc.template.relpath,
+        "history": [asdict(h) for h in state.history],
+    }
+
+
+def document_page(doc: Document, state: ControlState) -> str:
+    # MkDocs and Material print title and description unescaped: they are escaped here, once (export unescapes)
+    meta = {"title": html_text(doc.title), "description": html_text(doc.summary), "control": control_meta(doc, state)}
+    return front_matter(meta) + doc.body
+
+
+def _row(*cells) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
+def _link(doc: Document, base: str = "/") -> str:
+    return f"[{md_escape(doc.id)}]({base}{doc.docs_path})"
+
+
+def section_index(label: str, docs: list[Document], states: dict[str, ControlState]) -> str:
+    lines = [f"# {label}", "", f"{len(docs)} controlled document(s) of this type.", "",
+             _row("ID", "Title", "Revision", "Status", "Owner", "Purpose"), _row(*["---"] * 6)]
+    for doc in sorted(docs, key=lambda d: d.id):
+        state = states[doc.id]
+        lines.append(_row(_link(doc), md_escape(doc.title), state.revision, state.status_label,
+                          md_escape(doc.owner.title), md_escape(doc.summary)))
+    return front_matter({"title": label, "search": {"boost": 0.5}}) + "\n".join(lines) + "\n"
+
+
+def clause_index(documents: list[Document]) -> str:
+    """Clause -> documents, for every ISO 28000 clause 4-10 and every ISO 28001 element."""
+    by_clause: dict[str, list[Document]] = {}
+    for doc in documents:
+        for number in doc.clauses:
+            by_clause.setdefault(number, []).append(doc)
+    lines = ["# Clause index", "",
+             "Every clause of ISO 28000:2022 and every ISO 28001 element, with the documents that address it. "
+             "Clause titles are public; the requirements themselves are paraphrased in the intent column.", ""]
+    for standard in ("ISO 28000", "ISO 28001"):
+        lines += [f"## {standard}", "", _row("Clause", "Title", "Documented information", "Intent", "Documents"),
+                  _row(*["---"] * 5)]
+        for clause in (c for c in catalogue().values() if c.standard == standard):
+            docs = sorted(by_clause.get(clause.number, []), key=lambda d: d.id)
+            anchor = f'<span id="clause-{clause.number}"></span>'
+            di = clause.documented_information if clause.documented_information != "none" else "—"
+            if clause.what:
+                di += f": {clause.what}"
+            title = f"**{clause.title}**" if clause.depth == 0 else clause.title
+            lines.append(_row(anchor + clause.number, title, md_escape(di), md_escape(clause.intent),
+                              "<br>".join(_link(d) + " " + md_escape(d.title) for d in docs) or "—"))
+        lines.append("")
+    return front_matter({"title": "Clause index"}) + "\n".join(lines)
+
+
+def home_page(org: Organisation, documents: list[Document], sections: list[tuple[str, str, int]]) -> str:
+    o = org.org
+    by_type = {d.type: d for d in documents}
+    lines = [f"# {md_escape(o.name)} Security Management System", "",
+             md_escape(o.description), "",
+             f"This site is the controlled copy of the documentation of the security management system of "
+             f"{md_escape(o.legal_entity)}, aligned with ISO 28000:2022. Printed or downloaded copies are uncontrolled.",
+             "", "## Scope", "", md_escape(org.scope.statement), "",
+             _row("Site", "Type", "Address", "Activities"), _row(*["---"] * 4)]
+    for code in org.scope.sites:
+        site = org.site[code]
+        lines.append(_row(f"**{md_escape(site.code)}** {md_escape(site.name)}",
+                          site.type_label,
+                          md_escape(str(site.address)), md_escape("; ".join(site.activities))))
+    lines += ["", "## Quick links", ""]
+    for key in ("manual", "policy"):
+        if key in by_type:
+            doc = by_type[key]
+            lines.append(f"- {_link(doc)} {md_escape(doc.title)}")
+    lines.append("- [Clause index](/clauses.md): where each clause of ISO 28000 is addressed")
+    lines.append("- [Master document list](/master-list.md): every document with its revision, status and review date")
+    lines += ["", "## Document set", "", _row("Type", "Documents"), _row("---", "---")]
+    for label, folder, count in sections:
+        lines.append(_row(f"[{md_escape(label)}](/{folder}/index.md)", count))
+    lines.append(f"| **Total** | **{len(documents)}** |")
+    return front_matter({"title": "Home", "hide": ["navigation"]}) + "\n".join(lines) + "\n"
+
+
+def master_list_page(documents: list[Document], states: dict[str, ControlState], org: Organisation) -> str:
+    by_id = {d.id: d for d in documents}
+    lines = ["# Master document list", "",
+             f"Every controlled document of the {md_escape(org.org.name)} SMS with its current control data. "
+             "Export it with `smsgen master-list --csv FILE --xlsx FILE`.", "",
+             _row(*COLUMNS), _row(*["---"] * len(COLUMNS))]
+    for row in rows(documents, states):
+        cells = [md_escape(c) if c else "—" for c in row]
+        cells[0] = _link(by_id[row[0]])
+        if states[row[0]].overdue:
+            cells[9] += " **overdue**"
+        lines.append(_row(*cells))
+    lines += ["", "## Documents of external origin", "",
+              "Standards, legislation and contractual requirements the SMS relies on. Each is kept current by the "
+              "role shown and re-evaluated at the interval given in the legal register.", "",
+              _row(*EXTERNAL_COLUMNS), _row(*["---"] * len(EXTERNAL_COLUMNS))]
+    for row in external_rows(org):
+        lines.append(_row(*(md_escape(c) for c in row)))
+    return front_matter({"title": "Master document list"}) + "\n".join(lines) + "\n"
+
+
+def clause_matrix_page(documents: list[Document], states: dict[str, ControlState]) -> str:
+    rows = clause_matrix(documents, states)
+    lines = ["# Clause cross-reference matrix", "",
+             "Two-way cross-reference between ISO 28000:2022 (with the ISO 28001 elements) and the document set. "
+             "For each clause where the standard expects documented information, the status says whether it is "
+             "approved, present but not yet approved, or missing.", "", "## Coverage", "",
+             _row("Measure", "Clauses"), _row("---", "---")]
+    lines += [_row(k.capitalize(), v) for k, v in coverage(rows).items()]
+    lines += ["", "## Clause to documents", "", _row("Clause", "Title", "Documented information", "Status",
+                                                       "Documents and sections"), _row(*["---"] * 5)]
+    for row in rows:
+        parts = []
+        for doc in sorted(row.documents, key=lambda d: d.id):
+            sections = "; ".join(md_escape(s) for s in row.sections.get(doc.id, []))
+            parts.append(_link(doc) + (f" ({sections})" if sections else ""))
+        di = row.clause.documented_information
+        lines.append(_row(row.clause.number, md_escape(row.clause.title), di if di != "none" else "—",
+                          f"**{row.status}**" if row.status == "missing" else row.status, "<br>".join(parts) or "—"))
+    lines += ["", "## Document to clauses", "", _row("Document", "Title", "Status", "Clauses"), _row(*["---"] * 4)]
+    for doc in sorted(documents, key=lambda d: d.id):
+        lines.append(_row(_link(doc), md_escape(doc.title), states[doc.id].status_label, ", ".join(doc.clauses)))
+    return front_matter({"title": "Clause matrix"}) + "\n".join(lines) + "\n"
+
+
+def readiness_page(org: Organisation, documents: list[Document], states: dict[str, ControlState]) -> str:
+    checks = readiness(org, documents, states)
+    passed = sum(c.passed for c in checks)
+    lines = ["# Stage 1 readiness report", "",
+             f"{passed} of {len(checks)} readiness checks pass for {md_escape(org.org.legal_entity)}. Each check is "
+             "computed from the organisation data and the documents as rendered for this build.", "",
+             _row("Result", "Check", "Findings"), _row(*["---"] * 3)]
+    for check in checks:
+        lines.append(_row("✅ pass" if check.passed else "❌ **fail**", md_escape(check.title),
+                          "<br>".join(md_escape(d) for d in check.details)))
+    lines += ["", "## Clauses, documents, status and review dates", "",
+              _row("Clause", "Title", "Document", "Revision", "Status", "Effective", "Next review"),
+              _row(*["---"] * 7)]
+    for row in clause_matrix(documents, states):
+        if row.clause.standard != "ISO 28000":
+            continue
+        if not row.documents:
+            lines.append(_row(row.clause.number, md_escape(row.clause.title), "—", "—",
+                              "**missing**" if row.required else "—", "—", "—"))
+        for doc in sorted(row.documents, key=lambda d: d.id):
+            st = states[doc.id]
+            lines.append(_row(row.clause.number, md_escape(row.clause.title), _link(doc), st.revision,
+                              st.status_label, st.effective or "—",
+                              (st.next_review or "—") + (" **overdue**" if st.overdue else "")))
+    return front_matter({"title": "Readiness report"}) + "\n".join(lines) + "\n"
+
+
+def changes_page(documents: list[Document], states: dict[str, ControlState], register, version: str | None,
+                 hidden: set[str] = frozenset()) -> str:
+    """What changed in this release (or, outside a release, since the last one): added, revised, withdrawn."""
+    releases = register.releases if register is not None else []
+    previous = releases[-1] if releases and (version is None or releases[-1].version != version) else \
+        (releases[-2] if len(releases) > 1 else None)
+    # documents this audience may not see are left out altogether, not reported as withdrawn
+    before = {k: v for k, v in (previous.documents if previous else {}).items() if k not in hidden}
+    now = {d.id: states[d.id].revision for d in documents if states[d.id].status == "approved"}
+    by_id = {d.id: d for d in documents}
+    title = f"What changed in release {version}" if version else "Changes since the last release"
+    since = f"release {previous.version} of {previous.date}" if previous else "no earlier release"
+    lines = [f"# {md_escape(title)}", "", f"Compared with {md_escape(since)}.", ""]
+
+    def changes(doc_id: str, after: str | None) -> str:
+        entry = register.documents.get(doc_id) if register is not None else None
+        if entry is None:
+            return ""
+        revs = [r for r in entry.revisions if (after is None or revision_after(r.revision, after))
+                and r.status in ("approved", "superseded")]
+        return "; ".join(f"rev. {r.revision}: {md_escape(r.change)}" for r in revs)
+
+    added = sorted(set(now) - set(before))
+    revised = sorted(i for i in set(now) & set(before) if now[i] != before[i])
+    withdrawn = sorted(i for i in before if i not in now)
+    for heading, ids, after in (("Added", added, None), ("Revised", revised, "before"), ("Withdrawn", withdrawn, None)):
+        lines += [f"## {heading} ({len(ids)})", ""]
+        if not ids:
+            lines += ["None.", ""]
+            continue
+        lines += [_row("Document", "Title", "Revision", "Changes"), _row(*["---"] * 4)]
+        for doc_id in ids:
+            doc = by_id.get(doc_id)
+            label = _link(doc) if doc and doc.published else md_escape(doc_id)
+            title_ = md_escape(doc.title) if doc else md_escape(register.documents[doc_id].title
+                                                                if doc_id in register.documents else "")
+            revision = f"{before.get(doc_id, '—')} → {now.get(doc_id, 'withdrawn')}"
+            lines.append(_row(label, title_, revision,
+                              changes(doc_id, before.get(doc_id) if after else None) or "—"))
+        lines.append("")
+    return front_matter({"title": "What changed"}) + "\n".join(lines)
+
+
+def role_page(role, org: Organisation, documents: list[Document], tasks) -> str:
+    """'What is mine': a role's job description, the documents that give it tasks, its forms and instructions."""
+    jd = next((d for d in documents if d.type == "job_description" and d.subject is role), None)
+    mine = [t for t in tasks.get(role.key, []) if t.document.published]  # never point at a page not published
+    giving = {task.document.id for task in mine}
+    functions = {f.value for f in role.functions}
+    linked = {m for task in mine for m in re_links(str(task.text))}
+    forms = [d for d in documents if d.type == "form" and (d.docs_path in linked or d.owner is role)]
+    instructions = [d for d in documents if d.type == "work_instruction" and
+                    (d.id in giving or d.owner is role or d.docs_path in linked)]
+    holders = ", ".join(md_escape(p.name) for p in role.holders) or "vacant"
+    lines = [f"# {md_escape(role.title)}", "", md_escape(role.purpose), "", _row("Item", "Detail"), _row("---", "---"),
+             _row("**Held by**", holders),
+             _row("**Job description**", _link(jd) + " " + md_escape(jd.title) if jd else "—"),
+             _row("**SMS functions**", md_escape(", ".join(sorted(f.replace("_", " ") for f in functions))) or "—")]
+    lines += ["", f"## Tasks given by SMS documents ({len(mine)})", ""]
+    if not mine:
+        lines.append("No procedure or plan assigns a task to this role.")
+    for docs, items in task_groups(mine):
+        if len(docs) == 1:
+            lines += [f"### {_link(docs[0])} {md_escape(docs[0].title)}", ""]
+        else:
+            lines += [f"### The same tasks in {len(docs)} documents", "", ", ".join(_link(d) for d in docs), ""]
+        lines += [f"- {task.text}" for task in items]
+        lines.append("")
+    for heading, docs in (("Forms this role completes or keeps", forms), ("Work instructions", instructions)):
+        lines += [f"## {heading} ({len(docs)})", ""]
+        lines += [f"- {_link(d)} {md_escape(d.title)}" for d in docs] or ["None."]
+        lines.append("")
+    return front_matter({"title": html_text(role.title)}) + "\n".join(lines)
+
+
+def re_links(text: str) -> set[str]:
+    return set(re.findall(r"\]\(/([^)#\s]+\.md)", text))

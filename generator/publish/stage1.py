@@ -1,0 +1,168 @@
+"""The Stage 1 handover pack: one frozen, checksummed zip of exactly what was approved, for the certification body.
+
+Refused unless every document in the pack is approved and unchanged since approval. The same inputs give the same
+bytes: sorted entries, fixed timestamps, dates from the register.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from generator import __version__
+from generator.base.files import deterministic_zip, write_atomic
+from generator.base.findings import Findings, Severity
+from generator.checks.matrix import clause_matrix, coverage
+from generator.model.fields import Classification
+from generator.publish.export import brand_of, export
+from generator.publish.export.packs import write_pack
+from generator.publish.export.page import read_page
+from generator.publish.export.pdf import write_report
+from generator.publish.export.registry import EXPORTERS
+from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows, to_csv, to_xlsx
+
+RESTRICTED = Classification.restricted.level
+
+
+@dataclass
+class PackResult:
+    path: Path | None
+    findings: Findings
+    files: int = 0
+    withheld: int = 0
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _stamp(states) -> tuple[datetime, str]:
+    """The pack's date is the latest effective date in it: rebuilding the same approvals gives the same pack."""
+    dates = sorted(s.effective for s in states.values() if s.effective)
+    day = dates[-1] if dates else "2000-01-01"
+    return datetime.fromisoformat(day).replace(tzinfo=UTC), day.replace("-", "")
+
+
+def build_pack(ws, outcome, out: Path | None, include_restricted: bool) -> PackResult:
+    findings = Findings(f for f in outcome.findings if f.severity >= Severity.error)
+    if findings:
+        return PackResult(None, findings)
+    org, documents, states = outcome.org, outcome.documents, outcome.states
+    exported = export(ws, org, set(EXPORTERS))
+    if exported.findings:
+        return PackResult(None, exported.findings)
+    when, version = _stamp(states)
+    stamp = int(when.timestamp())
+    brand = brand_of(org, ws)
+    dist, docs_dir = ws.dist_dir, ws.docs_dir
+    included = [d for d in documents if include_restricted or d.classification.level < RESTRICTED]
+    withheld = [d for d in documents if d not in included]
+
+    files: dict[str, bytes] = {}
+    meta: dict[str, tuple[str, str]] = {}
+    for doc in included:
+        for exporter in EXPORTERS.values():
+            name = f"documents/{exporter.name}/{doc.id}.{exporter.name}"
+            files[name] = exporter.output(dist, doc.id).read_bytes()
+            meta[name] = (doc.id, states[doc.id].revision)
+    pages = [read_page(docs_dir / d.docs_path) for d in included]
+    prefix = org.org.document_prefix
+    files[f"{prefix}-documentation-set.pdf"] = write_pack(
+        pages, [EXPORTERS["pdf"].output(dist, d.id) for d in included],
+        f"{org.org.name}: SMS documentation for the Stage 1 audit", brand, docs_dir, stamp)
+    body = rows(included, states)
+    files["registers/master-document-list.csv"] = to_csv(COLUMNS, body).encode("utf-8")
+    files["registers/master-document-list.xlsx"] = to_xlsx({"Master document list": (COLUMNS, body),
+                                                            "External origin": (EXTERNAL_COLUMNS, external_rows(org))})
+    matrix = clause_matrix(documents, states)
+    clause_sheet = [(r.clause.number, r.clause.title, r.clause.standard, r.clause.documented_information, r.status,
+                     "; ".join(d.id for d in sorted(r.documents, key=lambda d: d.id)),
+                     "; ".join(f"{k}: {', '.join(v)}" for k, v in sorted(r.sections.items()))) for r in matrix]
+    doc_sheet = [(d.id, d.title, states[d.id].status_label, ", ".join(d.clauses)) for d in
+                 sorted(documents, key=lambda d: d.id)]
+    files["registers/clause-matrix.xlsx"] = to_xlsx({
+        "Clause to documents": (("Clause", "Title", "Standard", "Documented information", "Status", "Documents",
+                                 "Sections"), clause_sheet),
+        "Document to clauses": (("Document", "Title", "Status", "Clauses"), doc_sheet),
+        "Coverage": (("Measure", "Clauses"), list(coverage(matrix).items()))})
+    for name, page, title in (("registers/master-document-list.pdf", "master-list.md", "Master document list"),
+                              ("registers/clause-matrix.pdf", "clause-matrix.md", "Clause cross-reference matrix"),
+                              ("readiness-report.pdf", "readiness.md", "Stage 1 readiness report")):
+        markdown = read_page(docs_dir / page).body
+        files[name] = write_report(markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp)
+    files["README.txt"] = _readme(org, included, withheld, version).encode("utf-8")
+
+    manifest = {
+        "organisation": org.org.legal_entity, "pack": "stage1", "version": version, "generator": f"smsgen {__version__}",
+        "files": [{"file": name, "sha256": _sha256(data), "size": len(data),
+                   "document_id": meta.get(name, ("", ""))[0], "revision": meta.get(name, ("", ""))[1]}
+                  for name, data in sorted(files.items())],
+        "withheld": [{"document_id": d.id, "title": d.title, "revision": states[d.id].revision,
+                      "classification": d.classification.value, "note": "available for on-site review"}
+                     for d in sorted(withheld, key=lambda d: d.id)],
+    }
+    files["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
+    path = out or dist / f"{prefix}-stage1-{version}.zip"
+    write_atomic(path, deterministic_zip(files))
+    return PackResult(path, Findings(), len(files), len(withheld))
+
+
+def _readme(org, included, withheld, version: str) -> str:
+    lines = [f"{org.org.legal_entity}: security management system documentation for the Stage 1 audit",
+             "=" * 78, "",
+             f"Standard: ISO 28000:2022 (with the ISO 28001 supply chain elements). Pack version {version}.",
+             f"Scope: {org.scope.statement}", "",
+             "Contents",
+             f"- {org.org.document_prefix}-documentation-set.pdf: every document below in one PDF, with contents "
+             "and bookmarks",
+             "- documents/pdf and documents/docx: each approved document on its own, named by document ID",
+             "- registers/master-document-list (CSV, XLSX, PDF): ID, revision, status, owner, approver, dates, "
+             "classification; and the documents of external origin",
+             "- registers/clause-matrix (XLSX, PDF): clause to documents and document to clauses, with coverage",
+             "- readiness-report.pdf: the Stage 1 readiness checks and the status of every clause",
+             "- manifest.json: SHA-256 and size of every file, with the document ID and revision it holds", "",
+             f"{len(included)} documents are included. Every one is approved and unchanged since its approval.",
+             ]
+    if withheld:
+        lines += ["", f"{len(withheld)} restricted documents (security plans and similar) are not in this pack. "
+                      "They are listed in manifest.json under 'withheld' and are available for review on site:"]
+        lines += [f"- {d.id} {d.title}" for d in sorted(withheld, key=lambda d: d.id)]
+    lines += ["", "To check that nothing has changed since the pack was issued, compare each file's SHA-256 with "
+                  "manifest.json (smsgen verify-pack FILE does this).", ""]
+    return "\n".join(lines)
+
+
+def verify_pack(path: Path) -> Findings:
+    findings = Findings()
+    display = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        findings.add("pack.unreadable", Severity.fatal, f"not a readable zip file: {exc}", display)
+        return findings
+    with archive:
+        names = set(archive.namelist())
+        if "manifest.json" not in names:
+            findings.add("pack.manifest", Severity.error, "manifest.json is missing", display)
+            return findings
+        try:
+            manifest = json.loads(archive.read("manifest.json"))
+            listed = {entry["file"]: entry for entry in manifest["files"]}
+        except (ValueError, KeyError, TypeError) as exc:
+            findings.add("pack.manifest", Severity.error, f"manifest.json is not a valid manifest: {exc}", display)
+            return findings
+        for name, entry in sorted(listed.items()):
+            if name not in names:
+                findings.add("pack.missing", Severity.error, f"{name}: listed in the manifest but not in the pack",
+                             display)
+                continue
+            data = archive.read(name)
+            if _sha256(data) != entry.get("sha256") or len(data) != entry.get("size"):
+                findings.add("pack.modified", Severity.error, f"{name}: content does not match its SHA-256 in the "
+                             "manifest (changed after the pack was issued)", display)
+        for name in sorted(names - set(listed) - {"manifest.json"}):
+            findings.add("pack.unlisted", Severity.error, f"{name}: in the pack but not in the manifest", display)
+    return findings

@@ -1,0 +1,63 @@
+"""Text from data made safe for Markdown and HTML, and the small text helpers templates use. Data is text, never
+markup: everything a template inserts passes through `finalize`."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from markupsafe import Markup
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+
+
+def md_escape(value) -> str:
+    """Text from data, made inert for Markdown (emphasis, links, table pipes) and for HTML (tags, entities)."""
+    if isinstance(value, dt.date):
+        value = longdate(value)
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+
+
+def finalize(value):
+    if isinstance(value, Markup) or hasattr(value, "__html__"):
+        return value
+    return Markup(md_escape(value))
+
+
+_LIST_ITEM = re.compile(r"^\s{0,3}([-*+]|\d+[.)])\s")
+
+
+def normalise_markdown(body: str) -> str:
+    """Put a blank line before every list and table that follows a paragraph line.
+
+    Python-Markdown and pandoc both need it, and Jinja loops that emit list items straight after an introductory
+    sentence rarely leave one; without it the list would run into the paragraph."""
+    out: list[str] = []
+    for line in body.splitlines():
+        prev = out[-1] if out else ""
+        starts_list = _LIST_ITEM.match(line) and prev.strip() and not _LIST_ITEM.match(prev) \
+            and not prev.startswith((" ", "\t"))
+        starts_table = line.startswith("|") and prev.strip() and not prev.startswith("|")
+        if starts_list or starts_table:
+            out.append("")
+        out.append(line)
+    return "\n".join(out).strip() + "\n"
+
+
+def longdate(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def join_and(items) -> str:
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+def in_sentence(text: str) -> str:
+    """A data phrase placed mid-sentence ("Security Officer" -> "security officer"), keeping acronyms (GDP, SIA)."""
+    return " ".join(w if sum(c.isupper() for c in w) > 1 else w.lower() for w in text.split(" "))
+
+
+def html_text(text: str) -> str:
+    """Text for places MkDocs and Material print unescaped (titles, navigation, site name)."""
+    return html.escape(text, quote=True)

@@ -1,0 +1,237 @@
+"""Render templates into Documents: metadata first (so every document can reference every other), then bodies.
+
+Organisation data is text, never template code: values are inserted by Jinja (which never re-evaluates them) and
+escaped for Markdown and HTML by `finalize`, so `{{ 7*7 }}` or `<script>` in a data field appear literally.
+"""
+from __future__ import annotations
+
+import difflib
+import functools
+import traceback
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from generator.base.findings import Finding, Findings, Severity
+from generator.base.workspace import Workspace
+from generator.model.clauses import catalogue
+from generator.model.datafiles import Role
+from generator.model.organisation import Organisation
+from generator.render import figures
+from generator.render.document import Document, RenderResult, Task, task_groups
+from generator.render.markdown import finalize, in_sentence, join_and, longdate, normalise_markdown
+from generator.render.templates import BodyLoader, Template, discover
+
+
+def make_environment(ws: Workspace) -> jinja2.Environment:
+    cache = ws.cache_dir / "jinja"
+    cache.mkdir(parents=True, exist_ok=True)
+    env = jinja2.Environment(
+        loader=BodyLoader([str(d) for d in ws.template_dirs]),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)),  # compiled templates survive between runs
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        finalize=finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # extract: look a key up in a mapping, so lists of keys map to records: roles | map('extract', data.role)
+    env.filters.update(longdate=longdate, join_and=join_and, in_sentence=in_sentence,
+                       extract=lambda key, mapping: mapping[key])
+    env.tests["containing"] = lambda sequence, item: item in sequence  # roles | selectattr("approves", "containing", "form")
+    return env
+
+
+# --- pass 1: metadata -------------------------------------------------------------------------------------------
+
+_meta_env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
+
+
+@functools.cache
+def _meta_template(text: str) -> jinja2.Template:
+    """Front-matter strings repeat for every role or site a template expands over: compile each once."""
+    return _meta_env.from_string(text)
+
+
+def expand(templates: list[Template], org: Organisation) -> tuple[list[Document], Findings]:
+    """One Document per template, or per role / per site for expanding templates, bodies not yet rendered."""
+    findings = Findings()
+    documents: list[Document] = []
+    for template in templates:
+        meta = template.meta
+        if meta is None:
+            continue
+        type_def = org.documents.types.get(meta.type)
+        if type_def is None:
+            findings.append(template.source.finding(("type",), f"unknown document type '{meta.type}'",
+                                                    "template.type", "known types: " + ", ".join(org.documents.types),
+                                                    Severity.fatal))
+            continue
+        subjects = {"role": org.roles, "site": org.sites, None: [None]}[meta.expand]
+        for subject in subjects:
+            context = {"org": org.org, meta.expand: subject} if meta.expand else {"org": org.org}
+            try:
+                fields = {name: _meta_template(getattr(meta, name)).render(context)
+                          for name in ("key", "number", "title", "summary")}
+            except jinja2.TemplateError as exc:
+                findings.append(Finding("template.front-matter", Severity.fatal, f"front matter: {exc}",
+                                        template.display, 2, 1))
+                break
+            documents.append(Document(
+                id=f"{org.org.document_prefix}-{type_def.code}-{fields['number']}",
+                key=fields["key"], title=fields["title"], summary=fields["summary"], type=meta.type,
+                type_def=type_def, clauses=meta.clauses, owner=org.function[meta.owner.value],
+                approver=org.function[meta.approver.value],
+                classification=meta.classification or type_def.classification,
+                review_months=meta.review_months or type_def.review_months, retention=meta.retention,
+                template=template, subject=subject))
+    findings += _duplicates(documents)
+    return documents, findings
+
+
+def _duplicates(documents: list[Document]) -> Findings:
+    findings, seen = Findings(), {}
+    for doc in documents:
+        for attr in ("id", "key"):
+            value = getattr(doc, attr)
+            other = seen.setdefault((attr, value), doc)
+            if other is not doc:
+                findings.add("template.duplicate-id", Severity.fatal,
+                             f"document {attr} '{value}' is produced twice (also by {other.template.display})",
+                             doc.template.display, 2, 1, attr, "give each template its own key and number")
+    return findings
+
+
+# --- pass 2: bodies ---------------------------------------------------------------------------------------------
+
+class RenderContext:
+    """What templates call while one set renders: references between documents, tasks given to SMS functions,
+    clause titles and figures. One object per set; `for_document` binds the document being rendered, so helpers
+    record references and tasks against it (no closures over loop variables)."""
+
+    def __init__(self, org: Organisation, documents: list[Document]):
+        self.org = org
+        self.documents = documents
+        self.by_ref = {d.key: d for d in documents} | {d.id: d for d in documents}
+        self.tasks: dict[str, list[Task]] = {r.key: [] for r in org.roles}
+        self.figures: dict[str, str] = {}
+        self.clauses = catalogue()
+        self.current: Document | None = None
+        self.unknown: list[str] = []
+
+    def for_document(self, doc: Document) -> dict:
+        """The template variables for one document."""
+        self.current, self.unknown = doc, []
+        context = dict(
+            org=self.org.org, data=self.org, doc=doc, fn=self.org.function, ref=self.ref, task=self.task,
+            clause=self.clause, documents=self.documents, docs_of_type=self.docs_of_type, tasks_of=self.tasks_of,
+            task_groups=task_groups, clauses=self.clauses, risk_heatmap=self.risk_heatmap, org_chart=self.org_chart,
+        )
+        if doc.subject is not None and doc.template.meta is not None and doc.template.meta.expand:
+            context[doc.template.meta.expand] = doc.subject
+        return context
+
+    def docs_of_type(self, type_key: str) -> list[Document]:
+        return [d for d in self.documents if d.type == type_key]
+
+    def tasks_of(self, role: Role) -> list[Task]:
+        return self.tasks[role.key]
+
+    def ref(self, target: str, text: str | None = None) -> Markup:
+        assert self.current is not None
+        other = self.by_ref.get(target)
+        if other is None:
+            self.unknown.append(target)
+            return Markup("**[unknown document: {}]**").format(target)
+        self.current.references.add(other.id)
+        label = text or other.label
+        if not other.published:
+            # neither its ID nor its title: an audience site must not even index what it may not read
+            return Markup("a {} document (not published on this site)").format(other.classification.value)
+        return Markup("[{}](/{})").format(finalize(label), other.docs_path)
+
+    def task(self, function: str, text: str | None = None, caller=None) -> Markup:
+        assert self.current is not None
+        role = self.org.function.get(function)
+        if role is None:
+            raise jinja2.UndefinedError(f"'{function}' is not an SMS function")
+        # one line, whatever the template's wrapping, so the text reads the same in a list of tasks
+        body = Markup(" ".join(caller().split())) if caller else finalize(text)
+        self.tasks[role.key].append(Task(self.current, body))
+        return Markup("**{}** {}").format(finalize(role.title), body)
+
+    def clause(self, number: str) -> Markup:
+        found = self.clauses.get(number)
+        if found is None:
+            raise jinja2.UndefinedError(f"'{number}' is not a clause in the catalogue")
+        return Markup("{} {}").format(found.number, finalize(found.title))
+
+    def figure(self, name: str, svg: str, alt: str) -> Markup:
+        self.figures[name] = svg
+        return Markup("![{}](/figures/{})").format(finalize(alt), name)
+
+    def risk_heatmap(self, site_code: str | None = None, residual: bool = False) -> Markup:
+        org = self.org
+        if site_code is not None and site_code not in org.site:
+            raise jinja2.UndefinedError(f"'{site_code}' is not a site code")
+        risks = org.risks_at(site_code) if site_code else org.risks
+        stage = "residual" if residual else "inherent"
+        where = org.site[site_code].name if site_code else org.org.name
+        title = f"{'Residual' if residual else 'Inherent'} security risk: {where}"
+        name = f"heatmap-{(site_code or 'all').lower()}-{stage}.svg"
+        return self.figure(name, figures.risk_heatmap(org, risks, residual, title), title)
+
+    def org_chart(self) -> Markup:
+        return self.figure("org-chart.svg", figures.org_chart(self.org), f"{self.org.org.name} organisation chart")
+
+
+def render(ws: Workspace, org: Organisation, max_level: int | None = None) -> RenderResult:
+    """Render every document. With `max_level`, documents classified above it are not published, and references to
+    them become plain text, so no page, link or search entry leads to them."""
+    templates, findings = discover(ws.template_dirs, ws.display)
+    documents, problems = expand(templates, org)
+    findings += problems
+    for doc in documents:
+        doc.published = max_level is None or doc.classification.level <= max_level
+    if findings.fatal:
+        return RenderResult(documents, findings, {})
+    env = make_environment(ws)
+    context = RenderContext(org, documents)
+    # Role-expanded documents (job descriptions) go last: they list the tasks every other document assigns.
+    for doc in sorted(documents, key=lambda d: d.template.meta is not None and d.template.meta.expand == "role"):
+        variables = context.for_document(doc)
+        try:
+            doc.body = normalise_markdown(env.get_template(doc.template.relpath).render(variables))
+        except jinja2.TemplateSyntaxError as exc:
+            findings.add("template.syntax", Severity.fatal, f"template syntax error: {exc.message}",
+                         ws.display(Path(exc.filename)) if exc.filename else doc.template.display, exc.lineno or 0, 1)
+            break
+        except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's, reported as such
+            findings.append(_render_failure(exc, doc, ws))
+            continue
+        for target in dict.fromkeys(context.unknown):
+            findings.append(_unknown_ref(doc, target, context.by_ref))
+    return RenderResult(documents, findings, context.tasks, context.figures)
+
+
+def _render_failure(exc: Exception, doc: Document, ws: Workspace) -> Finding:
+    """Point at the template line that failed, found in the traceback Jinja rewrites to template frames."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    where = frames[-1] if frames else None
+    path = ws.display(Path(where.filename)) if where else doc.template.display
+    message = str(exc) if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+    subject = f" (rendering {doc.id})" if doc.subject is not None else ""
+    return Finding("template.render", Severity.fatal, f"{message}{subject}", path, where.lineno if where else 0, 1,
+                   hint="check the variable name against the data model; `smsgen schema` shows every field")
+
+
+def _unknown_ref(doc: Document, target: str, by_ref: dict[str, Document]) -> Finding:
+    lines = doc.template.file.read_text(encoding="utf-8").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if target in text), 0)
+    close = difflib.get_close_matches(target, list(by_ref), n=1)
+    return Finding("document.unknown-ref", Severity.error, f"reference to unknown document '{target}'",
+                   doc.template.display, line, 1, hint=f"did you mean '{close[0]}'?" if close else
+                   "reference documents by their template key or their full ID")

@@ -1,0 +1,105 @@
+"""Template discovery (workspace overrides over the default library) and template front matter.
+
+A template is `sms_templates/<group>/<name>.md.j2`: YAML front matter between `---` lines, then a Jinja2 Markdown
+body. Files and folders whose name starts with `_` are shared macros and partials, not documents.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+from pydantic import Field, ValidationError
+
+from generator.base.findings import Finding, Findings, Severity
+from generator.model.clauses import catalogue
+from generator.model.fields import Classification, Function, Key, Strict, Text
+from generator.model.validation import from_pydantic  # one translation of pydantic errors for data and templates
+from generator.model.yaml_source import Source, parse
+
+SUFFIX = ".md.j2"
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
+
+
+class TemplateMeta(Strict):
+    """What a template declares about the document(s) it produces. String fields of an expanding template may use
+    `{{ role.* }}` or `{{ site.* }}`."""
+    key: Text = Field(description="Stable key other templates use to reference the document, e.g. document-control")
+    number: Text = Field(description="Document number within its type; the ID is PREFIX-TYPECODE-NUMBER")
+    title: Text
+    summary: Text = Field(description="One sentence on what the document is for, shown in lists")
+    type: Key = Field(description="Document type: a key of data/documents.yml")
+    clauses: list[str] = Field(min_length=1, description="ISO 28000 clause numbers (and ISO 28001 elements) addressed")
+    owner: Function = Field(description="SMS function that owns the document")
+    approver: Function = Field(description="SMS function that approves the document")
+    classification: Classification | None = Field(None, description="Overrides the type's default classification")
+    review_months: int | None = Field(None, ge=1, le=60, description="Overrides the type's review period")
+    expand: Literal["role", "site"] | None = Field(None, description="Produce one document per role or per site")
+    retention: str | None = Field(None, description="Forms and records: how long completed copies are kept")
+
+
+@dataclass
+class Template:
+    relpath: str          # e.g. "procedures/document-control.md.j2": the override key and the Jinja name
+    file: Path            # the file that won (workspace override or default)
+    display: str          # file as shown in messages
+    meta: TemplateMeta | None
+    source: Source | None
+
+
+def discover(template_dirs: list[Path], display) -> tuple[list[Template], Findings]:
+    """Every document template, the first search-path directory winning for each relative path."""
+    chosen: dict[str, Path] = {}
+    for base in template_dirs:
+        for file in sorted(base.rglob("*" + SUFFIX)):
+            rel = file.relative_to(base).as_posix()
+            if any(part.startswith("_") for part in rel.split("/")):
+                continue
+            chosen.setdefault(rel, file)
+    templates, findings = [], Findings()
+    for rel, file in sorted(chosen.items()):
+        template, problems = read_template(rel, file, display(file))
+        templates.append(template)
+        findings += problems
+    return templates, findings
+
+
+def read_template(rel: str, file: Path, display: str) -> tuple[Template, list[Finding]]:
+    text = file.read_text(encoding="utf-8")
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return Template(rel, file, display, None, None), [Finding(
+            "template.front-matter", Severity.fatal, "template has no front matter", display, 1, 1,
+            hint="start the file with a '---' line, the document's key, number, title, type, clauses, owner and "
+                 "approver, and another '---' line")]
+    source, problems = parse(match.group(1), display, first_line=2)
+    if source.data is None or problems:
+        return Template(rel, file, display, None, source), problems
+    known = catalogue()
+    clauses = source.data.get("clauses") if isinstance(source.data, dict) else None
+    for i, number in enumerate(clauses if isinstance(clauses, list) else []):
+        if str(number) not in known:
+            close = difflib.get_close_matches(str(number), list(known), n=1)
+            problems.append(source.finding(("clauses", i), f"unknown clause '{number}'", "template.clause",
+                                           f"did you mean '{close[0]}'?" if close else "see the clause index",
+                                           Severity.fatal))
+    try:
+        meta = TemplateMeta.model_validate(source.data)
+    except ValidationError as exc:
+        problems += [from_pydantic(e, source, TemplateMeta) for e in exc.errors()]
+        return Template(rel, file, display, None, source), problems
+    return Template(rel, file, display, meta if not problems else None, source), problems
+
+
+class BodyLoader(jinja2.FileSystemLoader):
+    """Loads templates with their front matter blanked out, so Jinja's line numbers stay the file's line numbers."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        match = FRONT_MATTER.match(source)
+        if match:
+            source = "\n" * match.group(0).count("\n") + source[match.end():]
+        return source, filename, uptodate
