@@ -1,0 +1,1 @@
+"""Site backends: build site/ from the generated pages."""
