@@ -50,3 +50,8 @@ class Classification(str, Enum):
     @property
     def level(self) -> int:
         return list(Classification).index(self)
+
+    def visible_at(self, level: int | None) -> bool:
+        """The one audience rule: content of this classification may be shown where `level` is the highest level
+        allowed (None: no limit). Pages, links, figures, role pages and packs all ask it."""
+        return level is None or self.level <= level

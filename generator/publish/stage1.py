@@ -24,7 +24,8 @@ from generator.publish.export.pdf import write_report
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows, to_csv, to_xlsx
 
-RESTRICTED = Classification.restricted.level
+# the certification body sees everything below restricted, unless restricted documents are included on request
+CERTIFICATION_BODY_LEVEL = Classification.confidential.level
 
 
 @dataclass
@@ -58,7 +59,8 @@ def build_pack(ws, outcome, out: Path | None, include_restricted: bool) -> PackR
     stamp = int(when.timestamp())
     brand = brand_of(org, ws)
     dist, docs_dir = ws.dist_dir, ws.docs_dir
-    included = [d for d in documents if include_restricted or d.classification.level < RESTRICTED]
+    level = None if include_restricted else CERTIFICATION_BODY_LEVEL
+    included = [d for d in documents if d.classification.visible_at(level)]
     withheld = [d for d in documents if d not in included]
 
     files: dict[str, bytes] = {}

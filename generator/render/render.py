@@ -195,7 +195,7 @@ def render(ws: Workspace, org: Organisation, max_level: int | None = None) -> Re
     documents, problems = expand(templates, org)
     findings += problems
     for doc in documents:
-        doc.published = max_level is None or doc.classification.level <= max_level
+        doc.published = doc.classification.visible_at(max_level)
     if findings.fatal:
         return RenderResult(documents, findings, {})
     env = make_environment(ws)
