@@ -6,7 +6,9 @@ A bulk action is all or nothing.
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from generator.base.clock import now
@@ -92,141 +94,115 @@ class Controller:
                         "approval authority comes from `approves` in data/roles.yml; "
                         + (f"holders: {', '.join(holders)}" if holders else "no role may approve this type"))
 
-    # --- actions ------------------------------------------------------------------------------------------------
+    # --- actions: one transition function, driven by the table ACTIONS below ---------------------------------
 
     def submit(self, docs: list[Document], by: str, comment: str = "") -> list[str]:
-        self.person(by)
-        problems, plan = Findings(), []
-        for doc in docs:
-            entry = self.register.documents.get(doc.id)
-            status = entry.current.status if entry else "draft"
-            if status != "draft":
-                problems.append(_refused(f"{doc.id}: cannot submit a document that is {status.replace('_', ' ')}",
-                                         "only a draft can be submitted; revise an approved document first"))
-            plan.append(doc)
-        self._refuse_if(problems)
-        at, log = now().isoformat(), []
-        for doc in plan:
-            entry = self._entry(doc, by, at)
-            rev = entry.current
-            rev.status, rev.reviewer, rev.submitted = "in_review", by, at[:10]
-            rev.submitted_fingerprint = fingerprint(doc.body)
-            rev.events.append(Event(action="submit", by=by, at=at, comment=comment))
-            log.append(self._log("submit", doc, rev, "draft", "in_review", by, at, rev.submitted_fingerprint, comment))
-        self._commit(log)
-        return [f"{d.id} revision {self.register.documents[d.id].current.revision}: submitted for approval"
-                for d in plan]
+        return self.transition("submit", docs, by, comment)
 
     def approve(self, docs: list[Document], by: str, comment: str = "", effective: str | None = None) -> list[str]:
-        self.person(by)
-        problems = Findings()
-        for doc in docs:
-            entry = self.register.documents.get(doc.id)
-            if entry is None or entry.current.status != "in_review":
-                state = entry.current.status.replace("_", " ") if entry else "draft"
-                problems.append(_refused(f"{doc.id}: cannot approve a document that is {state}",
-                                         f"submit it first: smsgen submit {doc.id} --by PERSON"))
-                continue
-            rev = entry.current
-            if rev.author == by:
-                problems.append(_refused(f"{doc.id}: {self.org.person[by].name} is the author of revision "
-                                         f"{rev.revision} and cannot approve it",
-                                         "segregation of duties: another person with approval authority must "
-                                         "approve"))
-            if (found := self._authority(by, doc, "approve")) is not None:
-                problems.append(found)
-            if fingerprint(doc.body) != rev.submitted_fingerprint:
-                problems.append(_refused(f"{doc.id}: content changed after it was submitted for approval",
-                                         "reject it and submit again, so the approver sees what is approved"))
-        self._refuse_if(problems)
-        at, log = now().isoformat(), []
-        day = at[:10]
-        for doc in docs:
-            entry = self.register.documents[doc.id]
-            for older in entry.revisions[:-1]:
-                if older.status == "approved":
-                    older.status = "superseded"
-                    log.append(self._log("supersede", doc, older, "approved", "superseded", by, at,
-                                         older.fingerprint, f"superseded by revision {entry.current.revision}"))
-            rev = entry.current
-            rev.status, rev.approver, rev.approved = "approved", by, day
-            rev.effective = effective or day
-            rev.fingerprint = fingerprint(doc.body)
-            rev.events.append(Event(action="approve", by=by, at=at, comment=comment))
-            self._snapshot(doc, rev.revision)
-            log.append(self._log("approve", doc, rev, "in_review", "approved", by, at, rev.fingerprint, comment))
-        self._commit(log)
-        return [f"{d.id} revision {self.register.documents[d.id].current.revision}: approved, effective "
-                f"{self.register.documents[d.id].current.effective}" for d in docs]
+        return self.transition("approve", docs, by, comment, effective)
 
     def reject(self, docs: list[Document], by: str, comment: str) -> list[str]:
-        self.person(by)
-        problems = Findings()
-        if not comment.strip():
-            problems.append(_refused("a rejection needs a comment saying what to change", "use --comment"))
-        for doc in docs:
-            entry = self.register.documents.get(doc.id)
-            if entry is None or entry.current.status != "in_review":
-                problems.append(_refused(f"{doc.id}: only a document in review can be rejected"))
-            elif (found := self._authority(by, doc, "reject")) is not None:
-                problems.append(found)
-        self._refuse_if(problems)
-        at, log = now().isoformat(), []
-        for doc in docs:
-            rev = self.register.documents[doc.id].current
-            rev.status, rev.submitted, rev.submitted_fingerprint, rev.reviewer = "draft", None, None, None
-            rev.events.append(Event(action="reject", by=by, at=at, comment=comment))
-            log.append(self._log("reject", doc, rev, "in_review", "draft", by, at, None, comment))
-        self._commit(log)
-        return [f"{d.id}: returned to draft" for d in docs]
+        return self.transition("reject", docs, by, comment)
 
     def revise(self, docs: list[Document], by: str, change: str) -> list[str]:
-        self.person(by)
-        problems = Findings()
-        if not change.strip():
-            problems.append(_refused("a revision needs a description of the change", "use --change"))
-        for doc in docs:
-            entry = self.register.documents.get(doc.id)
-            if entry is None or entry.current.status != "approved":
-                state = entry.current.status.replace("_", " ") if entry else "a draft of its first issue"
-                problems.append(_refused(f"{doc.id}: only an approved document can be revised; it is {state}",
-                                         "a draft is already open for changes"))
-        self._refuse_if(problems)
-        at, log = now().isoformat(), []
-        scheme = self.org.documents.revision_scheme
-        for doc in docs:
-            entry = self.register.documents[doc.id]
-            rev = Revision(revision=next_revision(entry.current.revision, scheme), status="draft", change=change,
-                           author=by, created=at[:10], events=[Event(action="revise", by=by, at=at, comment=change)])
-            entry.revisions.append(rev)
-            entry.title = doc.title
-            log.append(self._log("revise", doc, rev, "approved", "draft", by, at, None, change))
-        self._commit(log)
-        return [f"{d.id}: revision {self.register.documents[d.id].current.revision} opened as a draft" for d in docs]
+        return self.transition("revise", docs, by, change)
 
     def withdraw(self, docs: list[Document], by: str, reason: str) -> list[str]:
+        return self.transition("withdraw", docs, by, reason)
+
+    def transition(self, name: str, docs: list[Document], by: str, text: str = "",
+                   effective: str | None = None) -> list[str]:
+        """Check the action on every document, then apply it to all and write the register and the log once.
+        A refused action (any document, any reason) writes nothing."""
+        action = ACTIONS[name]
         self.person(by)
         problems = Findings()
-        if not reason.strip():
-            problems.append(_refused("a withdrawal needs a reason", "use --reason"))
+        if action.text_required and not text.strip():
+            problems.append(_refused(action.text_required, f"use --{action.text_flag}"))
+        if effective is not None and _iso_date(effective) is None:
+            problems.append(_refused(f"effective date '{effective}' is not a date in the form YYYY-MM-DD",
+                                     "e.g. --effective 2026-03-01"))
         for doc in docs:
             entry = self.register.documents.get(doc.id)
-            if entry is None or entry.current.status in ("obsolete", "superseded"):
-                problems.append(_refused(f"{doc.id}: nothing to withdraw (it was never issued, or is already "
-                                         "withdrawn)"))
-            elif (found := self._authority(by, doc, "withdraw")) is not None:
-                problems.append(found)
-        self._refuse_if(problems)
-        at, log = now().isoformat(), []
+            status = entry.current.status if entry else None
+            if (status or "draft") not in action.allowed_from or (entry is None and not action.from_nothing):
+                problems.append(_refused(action.wrong_state(doc, status), action.wrong_state_hint(doc)))
+                continue
+            problems += action.checks(self, doc, entry, by)
+        if problems:
+            raise UserError(problems)
+        at = now().isoformat()
+        log: list[dict] = []
         for doc in docs:
-            entry = self.register.documents[doc.id]
-            for rev in entry.revisions:
-                if rev.status in ("approved", "draft", "in_review"):
-                    before = rev.status
-                    rev.status, rev.withdrawn_by, rev.withdrawn, rev.reason = "obsolete", by, at[:10], reason
-                    log.append(self._log("withdraw", doc, rev, before, "obsolete", by, at, rev.fingerprint, reason))
+            log += action.apply(self, doc, by, at, text, effective)
         self._commit(log)
-        return [f"{d.id}: withdrawn (obsolete)" for d in docs]
+        return [action.done(d, self.register.documents[d.id]) for d in docs]
+
+    # --- what each action changes -------------------------------------------------------------------------------
+
+    def _submit(self, doc: Document, by: str, at: str, comment: str, _: str | None) -> list[dict]:
+        rev = self._entry(doc, by, at).current
+        rev.status, rev.reviewer, rev.submitted = "in_review", by, at[:10]
+        rev.submitted_fingerprint = fingerprint(doc.body)
+        rev.events.append(Event(action="submit", by=by, at=at, comment=comment))
+        return [self._log("submit", doc, rev, "draft", "in_review", by, at, rev.submitted_fingerprint, comment)]
+
+    def _approve(self, doc: Document, by: str, at: str, comment: str, effective: str | None) -> list[dict]:
+        entry, log = self.register.documents[doc.id], []
+        for older in entry.revisions[:-1]:
+            if older.status == "approved":
+                older.status = "superseded"
+                log.append(self._log("supersede", doc, older, "approved", "superseded", by, at, older.fingerprint,
+                                     f"superseded by revision {entry.current.revision}"))
+        rev = entry.current
+        rev.status, rev.approver, rev.approved = "approved", by, at[:10]
+        rev.effective = effective or at[:10]
+        rev.fingerprint = fingerprint(doc.body)
+        rev.events.append(Event(action="approve", by=by, at=at, comment=comment))
+        write_snapshot(self.ws, doc.id, rev.revision, doc.body)
+        return log + [self._log("approve", doc, rev, "in_review", "approved", by, at, rev.fingerprint, comment)]
+
+    def _reject(self, doc: Document, by: str, at: str, comment: str, _: str | None) -> list[dict]:
+        rev = self.register.documents[doc.id].current
+        rev.status, rev.submitted, rev.submitted_fingerprint, rev.reviewer = "draft", None, None, None
+        rev.events.append(Event(action="reject", by=by, at=at, comment=comment))
+        return [self._log("reject", doc, rev, "in_review", "draft", by, at, None, comment)]
+
+    def _revise(self, doc: Document, by: str, at: str, change: str, _: str | None) -> list[dict]:
+        entry = self.register.documents[doc.id]
+        rev = Revision(revision=next_revision(entry.current.revision, self.org.documents.revision_scheme),
+                       status="draft", change=change, author=by, created=at[:10],
+                       events=[Event(action="revise", by=by, at=at, comment=change)])
+        entry.revisions.append(rev)
+        entry.title = doc.title
+        return [self._log("revise", doc, rev, "approved", "draft", by, at, None, change)]
+
+    def _withdraw(self, doc: Document, by: str, at: str, reason: str, _: str | None) -> list[dict]:
+        log = []
+        for rev in self.register.documents[doc.id].revisions:
+            if rev.status in ("approved", "draft", "in_review"):
+                before = rev.status
+                rev.status, rev.withdrawn_by, rev.withdrawn, rev.reason = "obsolete", by, at[:10], reason
+                log.append(self._log("withdraw", doc, rev, before, "obsolete", by, at, rev.fingerprint, reason))
+        return log
+
+    # --- what each action requires beyond the state ---------------------------------------------------------------
+
+    def _approval_checks(self, doc: Document, entry: Entry | None, by: str) -> list[Finding]:
+        assert entry is not None
+        rev, found = entry.current, []
+        if rev.author == by:
+            found.append(_refused(f"{doc.id}: {self.org.person[by].name} is the author of revision {rev.revision} "
+                                  "and cannot approve it", "segregation of duties: another person with approval "
+                                  "authority must approve"))
+        if (missing := self._authority(by, doc, "approve")) is not None:
+            found.append(missing)
+        if fingerprint(doc.body) != rev.submitted_fingerprint:
+            found.append(_refused(f"{doc.id}: content changed after it was submitted for approval",
+                                  "reject it and submit again, so the approver sees what is approved"))
+        return found
+
 
     # --- writing ------------------------------------------------------------------------------------------------
 
@@ -239,9 +215,6 @@ class Controller:
             self.register.documents[doc.id] = entry
         entry.title = doc.title
         return entry
-
-    def _snapshot(self, doc: Document, revision: str) -> None:
-        write_snapshot(self.ws, doc.id, revision, doc.body)
 
     def _log(self, action: str, doc: Document, rev: Revision, before: str, after: str, by: str, at: str,
              print_: str | None, comment: str) -> dict:
@@ -261,3 +234,71 @@ class Controller:
 
 def _refused(message: str, hint: str = "") -> Finding:
     return Finding("control.refused", Severity.fatal, message, hint=hint)
+
+
+def _said(status: str | None) -> str:
+    return (status or "draft").replace("_", " ")
+
+
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def _no_checks(controller: Controller, doc: Document, entry: Entry | None, by: str) -> list[Finding]:
+    return []
+
+
+def _authority_to(verb: str) -> Callable[[Controller, Document, Entry | None, str], list[Finding]]:
+    def check(controller: Controller, doc: Document, entry: Entry | None, by: str) -> list[Finding]:
+        found = controller._authority(by, doc, verb)
+        return [found] if found is not None else []
+    return check
+
+
+@dataclass(frozen=True)
+class Action:
+    """One lifecycle action: from which states it may run, what else it requires, what it changes, what it says."""
+    name: str
+    allowed_from: tuple[str, ...]
+    wrong_state: Callable[[Document, str | None], str]   # status None: no register entry yet
+    wrong_state_hint: Callable[[Document], str]
+    checks: Callable[[Controller, Document, Entry | None, str], list[Finding]]
+    apply: Callable[[Controller, Document, str, str, str, str | None], list[dict]]
+    done: Callable[[Document, Entry], str]
+    from_nothing: bool = False      # may run on a document with no register entry yet (a first issue's draft)
+    text_required: str = ""         # the refusal when the comment / change / reason is empty
+    text_flag: str = "comment"
+
+
+ACTIONS = {action.name: action for action in (
+    Action("submit", ("draft",),
+           lambda doc, status: f"{doc.id}: cannot submit a document that is {_said(status)}",
+           lambda doc: "only a draft can be submitted; revise an approved document first",
+           _no_checks, Controller._submit,
+           lambda doc, entry: f"{doc.id} revision {entry.current.revision}: submitted for approval", from_nothing=True),
+    Action("approve", ("in_review",),
+           lambda doc, status: f"{doc.id}: cannot approve a document that is {_said(status)}",
+           lambda doc: f"submit it first: smsgen submit {doc.id} --by PERSON",
+           Controller._approval_checks, Controller._approve,
+           lambda doc, entry: f"{doc.id} revision {entry.current.revision}: approved, effective "
+                         f"{entry.current.effective}"),
+    Action("reject", ("in_review",),
+           lambda doc, status: f"{doc.id}: only a document in review can be rejected", lambda doc: "",
+           _authority_to("reject"), Controller._reject, lambda doc, entry: f"{doc.id}: returned to draft",
+           text_required="a rejection needs a comment saying what to change"),
+    Action("revise", ("approved",),
+           lambda doc, status: f"{doc.id}: only an approved document can be revised; it is "
+                               f"{_said(status) if status else 'a draft of its first issue'}",
+           lambda doc: "a draft is already open for changes",
+           _no_checks, Controller._revise,
+           lambda doc, entry: f"{doc.id}: revision {entry.current.revision} opened as a draft",
+           text_required="a revision needs a description of the change", text_flag="change"),
+    Action("withdraw", ("approved", "draft", "in_review"),
+           lambda doc, status: f"{doc.id}: nothing to withdraw (it was never issued, or is already withdrawn)",
+           lambda doc: "", _authority_to("withdraw"), Controller._withdraw,
+           lambda doc, entry: f"{doc.id}: withdrawn (obsolete)",
+           text_required="a withdrawal needs a reason", text_flag="reason"),
+)}
