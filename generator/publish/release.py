@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
@@ -25,22 +24,21 @@ from generator.checks.assess import assess
 from generator.control import audit
 from generator.control.register import Release, save_register
 from generator.publish.docs import write_outcome
+from generator.publish.git import git
 from generator.publish.site.mkdocs import build_site
 
 BRANCH = "smsgen-site"   # the local git branch that holds every released version of the site
 ALIAS = "latest"
 
 
-def _git(ws: Workspace, *args: str, check: bool = True, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=ws.root, check=check, capture_output=True, **kwargs)
 
 
 def _ensure_repository(ws: Workspace) -> None:
     """mike stores releases on a git branch: a workspace that is not yet a repository becomes one."""
-    inside = _git(ws, "rev-parse", "--show-toplevel", check=False, text=True)
+    inside = git(ws.root, "rev-parse", "--show-toplevel", check=False, text=True)
     if inside.returncode != 0 or Path(inside.stdout.strip()).resolve() != ws.root:
         if inside.returncode != 0:
-            _git(ws, "init", "--quiet")
+            git(ws.root, "init", "--quiet")
         else:
             raise UserError(Finding("release.repository", Severity.fatal,
                                     f"the workspace is inside another git repository ({inside.stdout.strip()})",
@@ -123,10 +121,10 @@ def release(ws: Workspace, version: str, by: str, audience: str | None) -> tuple
 
 def publish(ws: Workspace, target: Path) -> list[str]:
     """Export every released version as a static site any web server can serve."""
-    if _git(ws, "rev-parse", "--verify", "--quiet", BRANCH, check=False).returncode != 0:
+    if git(ws.root, "rev-parse", "--verify", "--quiet", BRANCH, check=False).returncode != 0:
         raise UserError(Finding("publish.nothing", Severity.fatal, "nothing has been released yet",
                                 hint="smsgen release VERSION --by PERSON"))
-    archive = _git(ws, "archive", "--format=tar", BRANCH).stdout
+    archive = git(ws.root, "archive", "--format=tar", BRANCH).stdout
     target.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".publish-", dir=target.parent))
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
