@@ -44,9 +44,30 @@ def dotted(loc: PathKey) -> str:
     return out
 
 
+# Bounds on what one file may expand to. Aliases are counted at every use, so a "billion laughs" file (aliases of
+# aliases) stops at MAX_VALUES instead of taking minutes and gigabytes; a recursive alias or very deep nesting stops
+# with a message instead of a RecursionError.
+MAX_BYTES = 16 * 2**20
+MAX_VALUES = 250_000
+MAX_DEPTH = 64
+
+
+ALIASES_HINT = "YAML aliases (*name) that repeat or contain each other: write the values out"
+
+
+class _Unbounded(Exception):
+    def __init__(self, message: str, node: yaml.Node, hint: str = ALIASES_HINT):
+        super().__init__(message)
+        self.node, self.hint = node, hint
+
+
 def read(path: Path, display: str) -> tuple[Source, list[Finding]]:
     """Parse one YAML file. Returns the source (data None when unreadable) and the problems found."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            return Source(display), [Finding("yaml.too-large", Severity.fatal, f"file is larger than "
+                                             f"{MAX_BYTES // 2**20} MB", display, hint="split it, or remove "
+                                             "what does not belong in organisation data")]
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return Source(display), [Finding("yaml.unreadable", Severity.fatal, f"cannot read file: {exc}", display)]
@@ -62,14 +83,19 @@ def parse(text: str, display: str, first_line: int = 1) -> tuple[Source, list[Fi
         node = loader.get_single_node()
         if node is None:
             return source, [Finding("yaml.empty", Severity.fatal, "file is empty", display, 1, 1)]
-        problems = _walk(node, (), source)
+        problems = _walk(node, (), source, [0], frozenset())
         source.data = loader.construct_document(node)
+    except _Unbounded as exc:
+        mark = exc.node.start_mark
+        return source, [Finding("yaml.unbounded", Severity.fatal, str(exc), display, mark.line + 1, mark.column + 1,
+                                hint=exc.hint)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = " ".join(p for p in (exc.context, exc.problem) if p)
         return source, [Finding("yaml.syntax", Severity.fatal, f"YAML syntax error: {message}", display,
                                 mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
-                                hint="check indentation, and quote values containing ': ' or starting with '{', '[', '*' or '&'")]
+                                hint="check indentation, and quote values containing ': ' or starting with "
+                                     "'{', '[', '*' or '&'")]
     except yaml.YAMLError as exc:
         return source, [Finding("yaml.syntax", Severity.fatal, f"YAML error: {exc}", display)]
     finally:
@@ -77,7 +103,17 @@ def parse(text: str, display: str, first_line: int = 1) -> tuple[Source, list[Fi
     return source, problems
 
 
-def _walk(node: yaml.Node, loc: PathKey, source: Source) -> list[Finding]:
+def _walk(node: yaml.Node, loc: PathKey, source: Source, count: list[int], above: frozenset[int]) -> list[Finding]:
+    """Record positions and find duplicate keys, counting values (`count`) and the nodes above this one (`above`)."""
+    count[0] += 1
+    if count[0] > MAX_VALUES:
+        raise _Unbounded(f"the file expands to more than {MAX_VALUES} values", node)
+    if len(loc) > MAX_DEPTH:
+        raise _Unbounded(f"values are nested more than {MAX_DEPTH} levels deep", node,
+                         "organisation data is a few levels deep: look for unbalanced brackets")
+    if id(node) in above:
+        raise _Unbounded("an alias contains itself", node)
+    above = above | {id(node)}
     source.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     problems: list[Finding] = []
     if isinstance(node, yaml.MappingNode):
@@ -92,10 +128,10 @@ def _walk(node: yaml.Node, loc: PathKey, source: Source) -> list[Finding]:
                                         "remove or rename one of them: YAML would silently keep only the last"))
                 continue
             seen[key] = line
-            problems += _walk(value_node, loc + (key,), source)
+            problems += _walk(value_node, loc + (key,), source, count, above)
             # a key's own position is more useful than its value's for "unknown field" messages
             source.positions[loc + (key,)] = (line, key_node.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            problems += _walk(item, loc + (index,), source)
+            problems += _walk(item, loc + (index,), source, count, above)
     return problems
