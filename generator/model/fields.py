@@ -10,6 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"), Field(description="Lower-case key: letters, digits, underscores")]
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]*$"), Field(description="Upper-case code: letters, digits, hyphens")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$"), Field(description="Lower-case folder name: letters, digits, hyphens")]
+# A value that becomes part of a file name (a document number, and so its ID): letters, digits, dots, hyphens and
+# underscores, starting with a letter or digit. No separators, no "..": nothing from data or templates can name a
+# path outside the folder it belongs in.
+PATH_PART = r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$"
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$"), Field(description="Hex colour, e.g. #0B3D91")]
 

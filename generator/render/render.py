@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 import traceback
 from pathlib import Path
 
@@ -18,10 +19,11 @@ from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Role
+from generator.model.fields import PATH_PART
 from generator.model.organisation import Organisation
 from generator.render import figures
 from generator.render.document import Document, RenderResult, Task, task_groups
-from generator.render.markdown import finalize, in_sentence, join_and, longdate, normalise_markdown
+from generator.render.markdown import finalize, in_sentence, join_and, longdate, normalise_markdown, page_link
 from generator.render.templates import BodyLoader, Template, discover
 
 
@@ -80,6 +82,13 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
                 findings.append(Finding("template.front-matter", Severity.fatal, f"front matter: {exc}",
                                         template.display, 2, 1))
                 break
+            if not re.fullmatch(PATH_PART, fields["number"]):
+                findings.append(template.source.finding(
+                    ("number",), f"document number '{fields['number']}' cannot be part of a file name",
+                    "template.number", "use letters, digits, hyphens and dots, e.g. 01 or 7.3", Severity.fatal)
+                    if template.source else Finding("template.number", Severity.fatal, "bad document number",
+                                                    template.display))
+                continue
             documents.append(Document(
                 id=f"{org.org.document_prefix}-{type_def.code}-{fields['number']}",
                 key=fields["key"], title=fields["title"], summary=fields["summary"], type=meta.type,
@@ -151,7 +160,9 @@ class RenderContext:
         if not other.published:
             # neither its ID nor its title: an audience site must not even index what it may not read
             return Markup("a {} document (not published on this site)").format(other.classification.value)
-        return Markup("[{}](/{})").format(finalize(label), other.docs_path)
+        # relative to this page; the same text reads right on any page one folder deep (every document's and role's
+        # page: type folders are single names), so a task's text can be repeated on role pages and job descriptions
+        return Markup("[{}]({})").format(finalize(label), page_link(self.current.docs_path, other.docs_path))
 
     def task(self, function: str, text: str | None = None, caller=None) -> Markup:
         assert self.current is not None
@@ -170,8 +181,9 @@ class RenderContext:
         return Markup("{} {}").format(found.number, finalize(found.title))
 
     def figure(self, name: str, svg: str, alt: str) -> Markup:
+        assert self.current is not None
         self.figures[name] = svg
-        return Markup("![{}](/figures/{})").format(finalize(alt), name)
+        return Markup("![{}]({})").format(finalize(alt), page_link(self.current.docs_path, f"figures/{name}"))
 
     def risk_heatmap(self, site_code: str | None = None, residual: bool = False) -> Markup:
         org = self.org
