@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import posixpath
 import re
 
 from markupsafe import Markup
@@ -61,3 +62,16 @@ def in_sentence(text: str) -> str:
 def html_text(text: str) -> str:
     """Text for places MkDocs and Material print unescaped (titles, navigation, site name)."""
     return html.escape(text, quote=True)
+
+
+def page_link(page: str, target: str) -> str:
+    """The link from the page at `page` to `target`, both paths inside docs/: relative to the page, the one form
+    every site generator resolves (Zensical ignores docs-absolute links) and that survives a site in a subfolder."""
+    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+
+
+def resolve_link(page: str, link: str) -> str:
+    """The path inside docs/ a link on the page at `page` points to: `page_link` read backwards."""
+    if link.startswith("/"):
+        return posixpath.normpath(link.lstrip("/"))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(page), link))
