@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -135,36 +134,3 @@ def _readme(org, included, withheld, version: str) -> str:
     lines += ["", "To check that nothing has changed since the pack was issued, compare each file's SHA-256 with "
                   "manifest.json (smsgen verify-pack FILE does this).", ""]
     return "\n".join(lines)
-
-
-def verify_pack(path: Path) -> Findings:
-    findings = Findings()
-    display = str(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as exc:
-        findings.add("pack.unreadable", Severity.fatal, f"not a readable zip file: {exc}", display)
-        return findings
-    with archive:
-        names = set(archive.namelist())
-        if "manifest.json" not in names:
-            findings.add("pack.manifest", Severity.error, "manifest.json is missing", display)
-            return findings
-        try:
-            manifest = json.loads(archive.read("manifest.json"))
-            listed = {entry["file"]: entry for entry in manifest["files"]}
-        except (ValueError, KeyError, TypeError) as exc:
-            findings.add("pack.manifest", Severity.error, f"manifest.json is not a valid manifest: {exc}", display)
-            return findings
-        for name, entry in sorted(listed.items()):
-            if name not in names:
-                findings.add("pack.missing", Severity.error, f"{name}: listed in the manifest but not in the pack",
-                             display)
-                continue
-            data = archive.read(name)
-            if _sha256(data) != entry.get("sha256") or len(data) != entry.get("size"):
-                findings.add("pack.modified", Severity.error, f"{name}: content does not match its SHA-256 in the "
-                             "manifest (changed after the pack was issued)", display)
-        for name in sorted(names - set(listed) - {"manifest.json"}):
-            findings.add("pack.unlisted", Severity.error, f"{name}: in the pack but not in the manifest", display)
-    return findings

@@ -11,8 +11,9 @@ from generator.checks.assess import assess
 from generator.cli.commands.control import open_controller
 from generator.publish.docs import write_outcome
 from generator.publish.masterlist import export
+from generator.publish.pack_verify import verify_pack
 from generator.publish.release import publish, release
-from generator.publish.stage1 import build_pack, verify_pack
+from generator.publish.stage1 import build_pack
 
 
 def master_list(ws: Workspace, args: argparse.Namespace) -> int:
