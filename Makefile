@@ -4,14 +4,21 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test serve check clean bench install
+.PHONY: site test test-fast lint serve check clean bench install
 
 site: $(STAMP)                 ## build the reference organisation's documents and site into site/
 	$(BIN)/smsgen schema >/dev/null
 	$(BIN)/smsgen build
 
-test: $(STAMP)                 ## run the test suite
+test: $(STAMP) lint            ## the checkers, then the test suite: unit, integration and browser layers
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)                 ## types (mypy with the pydantic plugin) and style (ruff), both at zero findings
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+test-fast: $(STAMP)            ## run the unit layer only (seconds): tests/unit
+	$(BIN)/python -m pytest -m unit
 
 serve: $(STAMP)                ## serve the site on 127.0.0.1:8000, regenerating on every change
 	$(BIN)/smsgen serve

@@ -1,19 +1,42 @@
-"""Shared fixtures: a throw-away copy of the reference workspace, and the reference site built once per session."""
+"""Shared fixtures and helpers for the three layers of the suite (tests/unit, tests/integration, tests/browser).
+
+Each test is marked with its layer (`unit`, `integration`, `browser`) from the folder it lives in, so `-m unit` runs
+the fast layer alone. Fixtures: throw-away copies of the three organisations' workspaces (reference, mini, pharma), and
+session-wide builds that tests only read: the reference site, and the reference set with every document approved.
+Tests that change a built workspace take a private copy of it with `clone_workspace`."""
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from generator.cli import main
 from generator.base.workspace import PACKAGE_ROOT, Workspace
+from generator.checks.assess import assess as run
+from generator.cli import main
+from generator.model.load import load
+from generator.publish.export import plan_export
+from generator.publish.export.registry import EXPORTERS
 
 REPO = PACKAGE_ROOT
-
+TESTS = Path(__file__).resolve().parent
+LAYERS = ("unit", "integration", "browser")
 
 MINI = REPO / "tests" / "fixtures" / "mini" / "data"
 PHARMA = REPO / "tests" / "fixtures" / "pharma" / "data"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test with its layer: the folder under tests/ it lives in. A test file directly in tests/ has not been
+    given a layer yet and counts as integration (not known to be fast)."""
+    for item in items:
+        try:
+            parts = Path(item.path).resolve().relative_to(TESTS).parts
+        except ValueError:
+            continue
+        item.add_marker(parts[0] if len(parts) > 1 and parts[0] in LAYERS else "integration")
 
 
 def copy_workspace(target: Path, data: Path = REPO / "data") -> Workspace:
@@ -23,6 +46,39 @@ def copy_workspace(target: Path, data: Path = REPO / "data") -> Workspace:
         shutil.copytree(REPO / "docs" / folder, target / "docs" / folder)
     shutil.copy2(REPO / "mkdocs.yml", target / "mkdocs.yml")
     return Workspace.at(target)
+
+
+def clone_workspace(source: Workspace, target: Path) -> Workspace:
+    """A private copy of a built workspace, with its pages, site, outputs and caches: much cheaper than building again,
+    and nothing converts again until the test changes something."""
+    shutil.copytree(source.root, target, symlinks=True)
+    ws = Workspace.at(target)
+    _carry_export_cache(source, ws)
+    return ws
+
+
+def _carry_export_cache(source: Workspace, ws: Workspace) -> None:
+    """Make the outputs copied along count as current in the copy.
+
+    The export cache (dist/.cache/outputs.json) maps each output's absolute path to the key of what it was made from,
+    and the key of an organisation with a logo holds the logo's absolute path: copied as is, every entry is stale. So
+    each output that was current in the source is entered under the copy's path with the key the copy computes for
+    it (the same planning smsgen does); any other entry just moves to the copy's path."""
+    cache_file = ws.export_cache_file
+    if not cache_file.exists():
+        return
+    cached = json.loads(cache_file.read_text(encoding="utf-8"))
+    old, new = str(source.root) + os.sep, str(ws.root) + os.sep
+    carried = {(new + out[len(old):] if out.startswith(old) else out): key for out, key in cached.items()}
+    org = load(ws)[0]
+    if org is not None:
+        formats = set(EXPORTERS)
+        current = {os.path.relpath(job.out, source.root) for job in plan_export(source, org, formats, packs=True).jobs
+                   if cached.get(job.out) == job.key}
+        for job in plan_export(ws, org, formats, packs=True).jobs:
+            if os.path.relpath(job.out, ws.root) in current:
+                carried[job.out] = job.key
+    cache_file.write_text(json.dumps(dict(sorted(carried.items())), indent=1), encoding="utf-8")
 
 
 @pytest.fixture
@@ -39,7 +95,8 @@ def mini(tmp_path) -> Workspace:
 
 @pytest.fixture
 def pharma(tmp_path) -> Workspace:
-    """A very different second organisation: a pharmaceutical distributor, five sites in two countries, alpha revisions."""
+    """A very different second organisation: a pharmaceutical distributor, five sites in two countries, alpha
+    revisions."""
     return copy_workspace(tmp_path / "pharma", PHARMA)
 
 
@@ -54,9 +111,33 @@ def smsgen(ws: Workspace, *args: str) -> int:
     return main(["-C", str(ws.root), *args])
 
 
+def approve_everything(ws, author: str) -> None:
+    """Submit every document as `author`, have everyone else with approval authority approve what they may, and
+    check that the set is then fully controlled."""
+    assert smsgen(ws, "submit", "--all", "--by", author) == 0
+    org = run(ws).org
+    for person in org.people:
+        if person.id != author and any(org.role[r].approves for r in person.roles):
+            smsgen(ws, "approve", "--all", "--by", person.id)
+    assert smsgen(ws, "build", "--controlled", "--no-site") == 0
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Workspace:
     """The reference organisation built into a site once for the whole session."""
     ws = copy_workspace(tmp_path_factory.mktemp("site") / "ws")
     assert smsgen(ws, "build") == 0
+    return ws
+
+
+@pytest.fixture(scope="session")
+def approved(tmp_path_factory) -> Workspace:
+    """The reference organisation with every document approved on 2026-11-02, once for the whole session (the Stage 1
+    pack reads it; the browser tests release a private copy). Read it, never change its data or control records."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SMSGEN_NOW", "2026-11-02T09:00:00+00:00")
+    ws = copy_workspace(tmp_path_factory.mktemp("approved") / "ws")
+    org = run(ws).org
+    approve_everything(ws, org.function["document_controller"].holders[0].id)
+    mp.undo()
     return ws

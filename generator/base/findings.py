@@ -45,7 +45,7 @@ class Finding:
         return text + (f"\n    hint: {self.hint}" if self.hint else "")
 
 
-class Findings(list):
+class Findings(list[Finding]):
     """An ordered list of findings with the exit status they imply."""
 
     def add(self, *args, **kwargs) -> None:

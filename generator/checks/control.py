@@ -3,6 +3,7 @@ for review. In a preview these are warnings; in a controlled build, errors."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 
 from generator.base.findings import Findings, Severity
 from generator.control.register import Register
@@ -11,13 +12,14 @@ from generator.render.document import Document
 
 
 def control_findings(documents: list[Document], register: Register, computed: dict[str, ControlState],
-                     approved_text, controlled: bool) -> Findings:
+                     approved_text: Callable[[str, str], str | None], controlled: bool) -> Findings:
     """What stands between the set and a controlled build. In a preview these are warnings; controlled, errors."""
     findings = Findings()
     severity = Severity.error if controlled else Severity.warning
     for doc in documents:
         state, entry = computed[doc.id], register.documents.get(doc.id)
         if state.changed:
+            assert entry is not None   # only an approved register entry can have changed since approval
             old = approved_text(doc.id, entry.current.revision) or ""
             diff = "".join(difflib.unified_diff(old.splitlines(keepends=True), doc.body.splitlines(keepends=True),
                                                 f"{doc.id} revision {entry.current.revision} (approved)",

@@ -66,8 +66,8 @@ def readiness(org: Organisation, documents: list[Document], states: dict[str, Co
                                                                                    programme.body)]
     checks.append(Check("audit-programme", "The internal audit programme covers every clause within its cycle",
                         programme is not None and not not_audited,
-                        (["no internal audit programme"] if programme is None else
-                         [f"clause {n} is not in the programme" for n in not_audited]) or
+                        ["no internal audit programme"] if programme is None else
+                        [f"clause {n} is not in the programme" for n in not_audited] or
                         [f"{programme.id} covers clauses {clause_numbers[0]} to {clause_numbers[-1]}"]))
 
     review = [d for d in documents if any(c.startswith("9.3") for c in d.clauses) and d.type == "procedure"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from generator.publish.export.registry import EXPORTERS
+from generator.publish.site.registry import DEFAULT_BACKEND, SITE_BACKENDS
 
 MAX_DAYS = 36_500
 
@@ -37,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--audience", metavar="NAME", help="publish only documents this audience may see "
                    "(audiences in data/documents.yml, e.g. employees)")
     s.add_argument("--site-dir", metavar="DIR", help="where to build the site (default: site/)")
+    s.add_argument("--site-backend", choices=tuple(SITE_BACKENDS), default=DEFAULT_BACKEND,
+                   help=f"what builds the site (default: {DEFAULT_BACKEND}; zensical is experimental, see README)")
     for name, exporter in EXPORTERS.items():
         s.add_argument(f"--{name}", action="store_true",
                        help=f"also write dist/{name}/<ID>.{name} ({exporter.label}) for every document")
@@ -86,6 +89,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("version")
     s.add_argument("--by", required=True, metavar="PERSON")
     s.add_argument("--audience", metavar="NAME", help="release the site of one audience (e.g. employees)")
+    s.add_argument("--site-backend", choices=tuple(SITE_BACKENDS), default=DEFAULT_BACKEND,
+                   help=f"what builds the released site (default: {DEFAULT_BACKEND})")
     s.set_defaults(handler="outputs:release_command")
     s = sub.add_parser("publish", help="export every released version as a static site")
     s.add_argument("--to", required=True, metavar="DIR")
@@ -98,6 +103,8 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(handler="workspace:init")
     s = sub.add_parser("serve", help="serve the site locally, regenerating on any change to data or templates")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
+    s.add_argument("--site-backend", choices=tuple(SITE_BACKENDS), default=DEFAULT_BACKEND,
+                   help=f"what builds the site (default: {DEFAULT_BACKEND})")
     s.set_defaults(handler="workspace:serve")
     s = sub.add_parser("templates", help="list the templates in use and which ones the workspace overrides")
     s.set_defaults(handler="workspace:templates")

@@ -16,6 +16,7 @@ from generator.base.errors import UserError
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
 from generator.control import audit
+from generator.control.audit import ActionEntry
 from generator.control.register import Entry, Event, Register, Revision, fingerprint, load_register, save_register
 from generator.control.revisions import first_revision, next_revision
 from generator.control.snapshots import write_snapshot
@@ -133,7 +134,7 @@ class Controller:
         if problems:
             raise UserError(problems)
         at = now().isoformat()
-        log: list[dict] = []
+        log: list[ActionEntry] = []
         for doc in docs:
             log += action.apply(self, doc, by, at, text, effective)
         self._commit(log)
@@ -141,14 +142,14 @@ class Controller:
 
     # --- what each action changes -------------------------------------------------------------------------------
 
-    def _submit(self, doc: Document, by: str, at: str, comment: str, _: str | None) -> list[dict]:
+    def _submit(self, doc: Document, by: str, at: str, comment: str, _: str | None) -> list[ActionEntry]:
         rev = self._entry(doc, by, at).current
         rev.status, rev.reviewer, rev.submitted = "in_review", by, at[:10]
         rev.submitted_fingerprint = fingerprint(doc.body)
         rev.events.append(Event(action="submit", by=by, at=at, comment=comment))
         return [self._log("submit", doc, rev, "draft", "in_review", by, at, rev.submitted_fingerprint, comment)]
 
-    def _approve(self, doc: Document, by: str, at: str, comment: str, effective: str | None) -> list[dict]:
+    def _approve(self, doc: Document, by: str, at: str, comment: str, effective: str | None) -> list[ActionEntry]:
         entry, log = self.register.documents[doc.id], []
         for older in entry.revisions[:-1]:
             if older.status == "approved":
@@ -163,13 +164,13 @@ class Controller:
         write_snapshot(self.ws, doc.id, rev.revision, doc.body)
         return log + [self._log("approve", doc, rev, "in_review", "approved", by, at, rev.fingerprint, comment)]
 
-    def _reject(self, doc: Document, by: str, at: str, comment: str, _: str | None) -> list[dict]:
+    def _reject(self, doc: Document, by: str, at: str, comment: str, _: str | None) -> list[ActionEntry]:
         rev = self.register.documents[doc.id].current
         rev.status, rev.submitted, rev.submitted_fingerprint, rev.reviewer = "draft", None, None, None
         rev.events.append(Event(action="reject", by=by, at=at, comment=comment))
         return [self._log("reject", doc, rev, "in_review", "draft", by, at, None, comment)]
 
-    def _revise(self, doc: Document, by: str, at: str, change: str, _: str | None) -> list[dict]:
+    def _revise(self, doc: Document, by: str, at: str, change: str, _: str | None) -> list[ActionEntry]:
         entry = self.register.documents[doc.id]
         rev = Revision(revision=next_revision(entry.current.revision, self.org.documents.revision_scheme),
                        status="draft", change=change, author=by, created=at[:10],
@@ -178,7 +179,7 @@ class Controller:
         entry.title = doc.title
         return [self._log("revise", doc, rev, "approved", "draft", by, at, None, change)]
 
-    def _withdraw(self, doc: Document, by: str, at: str, reason: str, _: str | None) -> list[dict]:
+    def _withdraw(self, doc: Document, by: str, at: str, reason: str, _: str | None) -> list[ActionEntry]:
         log = []
         for rev in self.register.documents[doc.id].revisions:
             if rev.status in ("approved", "draft", "in_review"):
@@ -217,7 +218,7 @@ class Controller:
         return entry
 
     def _log(self, action: str, doc: Document, rev: Revision, before: str, after: str, by: str, at: str,
-             print_: str | None, comment: str) -> dict:
+             print_: str | None, comment: str) -> ActionEntry:
         return {"action": action, "document": doc.id, "revision": rev.revision, "from": before, "to": after,
                 "by": by, "by_name": self.org.person[by].name, "at": at, "fingerprint": print_ or "",
                 "comment": comment}
@@ -226,7 +227,7 @@ class Controller:
         if problems:
             raise UserError(problems)
 
-    def _commit(self, log: list[dict]) -> None:
+    def _commit(self, log: list[ActionEntry]) -> None:
         self.register.documents = dict(sorted(self.register.documents.items()))
         save_register(self.ws.register_file, self.register)
         audit.append(self.ws.audit_file, log)
@@ -266,7 +267,7 @@ class Action:
     wrong_state: Callable[[Document, str | None], str]   # status None: no register entry yet
     wrong_state_hint: Callable[[Document], str]
     checks: Callable[[Controller, Document, Entry | None, str], list[Finding]]
-    apply: Callable[[Controller, Document, str, str, str, str | None], list[dict]]
+    apply: Callable[[Controller, Document, str, str, str, str | None], list[ActionEntry]]
     done: Callable[[Document, Entry], str]
     from_nothing: bool = False      # may run on a document with no register entry yet (a first issue's draft)
     text_required: str = ""         # the refusal when the comment / change / reason is empty

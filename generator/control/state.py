@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from generator.base.clock import today
 from generator.control.register import Entry, Register, fingerprint
@@ -51,6 +52,31 @@ class ControlState:
     @property
     def status_label(self) -> str:
         return status_label(self.status)
+
+
+class ControlMeta(TypedDict, total=False):
+    """A document's control data as its generated page carries it in front matter (`control:`): written by the
+    pages stage, read back by every exporter. A document's page has every key; a page that is no document (an
+    index) reads back as {}."""
+    id: str
+    key: str
+    type: str
+    type_label: str
+    revision: str
+    status: str
+    status_label: str
+    owner: str
+    approver: str
+    effective: str
+    next_review: str
+    review_months: int
+    review_overdue: bool
+    approved_by: str
+    classification: str
+    clauses: list[str]
+    retention: str
+    template: str
+    history: list[dict[str, str]]   # HistoryEntry fields
 
 
 def initial_state(scheme: str) -> ControlState:

@@ -39,7 +39,8 @@ def verify(ws: Workspace, register: Register) -> Findings:
             if expected["status"] != rev.status:
                 findings.add("audit.unexplained", Severity.error, f"{where} is '{rev.status}' in the register but "
                              f"the log ends at '{expected['status']}'", reg_display)
-            if rev.approver and (rev.approver, rev.fingerprint) != (expected.get("approver"), expected.get("fingerprint")):
+            logged = (expected.get("approver"), expected.get("fingerprint"))
+            if rev.approver and (rev.approver, rev.fingerprint) != logged:
                 findings.add("audit.unexplained", Severity.error, f"{where}: approver or approved fingerprint differs "
                              "from the logged approval", reg_display)
     for key in sorted(set(replayed) - recorded):

@@ -1,11 +1,12 @@
 """One pydantic model per data file. Field descriptions double as editor help: `smsgen schema` turns these
-models into JSON Schema. Derived values (risk scores and ratings, role holders) are computed, never typed in the YAML."""
+models into JSON Schema. Derived values (risk scores and ratings, role holders) are computed, never typed in the
+YAML."""
 from __future__ import annotations
 
 import datetime as dt
 from typing import Literal
 
-from pydantic import Field, PrivateAttr
+from pydantic import Field, PrivateAttr, create_model
 
 from generator.model.fields import Classification, Code, Colour, Function, Key, Slug, Strict, Text
 
@@ -88,10 +89,6 @@ class Site(Strict):
         return self.type.replace("_", " ").capitalize()
 
 
-class SitesFile(Strict):
-    sites: list[Site] = Field(min_length=1)
-
-
 # --- scope.yml --------------------------------------------------------------------------------------------------
 
 class Exclusion(Strict):
@@ -111,20 +108,21 @@ class ScopeFile(Strict):
     scope: Scope
 
 
+IssueCategory = Literal["political", "economic", "social", "technological", "legal", "environmental", "strategic",
+                        "organisational", "operational", "people", "information"]
+PartyCategory = Literal["customer", "regulator", "authority", "employee", "supplier", "partner", "owner", "insurer",
+                        "community", "certification_body"]
+
+
 # --- context.yml ------------------------------------------------------------------------------------------------
 
 class ContextIssue(Strict):
     id: Code
     type: Literal["internal", "external"]
-    category: Literal["political", "economic", "social", "technological", "legal", "environmental",
-                      "strategic", "organisational", "operational", "people", "information"]
+    category: IssueCategory
     issue: Text
     effect: Text = Field(description="How the issue can affect security outcomes")
     response: Text = Field(description="How the SMS addresses it")
-
-
-class ContextFile(Strict):
-    issues: list[ContextIssue] = Field(min_length=1)
 
 
 # --- interested_parties.yml -------------------------------------------------------------------------------------
@@ -132,16 +130,11 @@ class ContextFile(Strict):
 class InterestedParty(Strict):
     id: Code
     name: Text
-    category: Literal["customer", "regulator", "authority", "employee", "supplier", "partner", "owner",
-                      "insurer", "community", "certification_body"]
+    category: PartyCategory
     needs: list[Text] = Field(min_length=1, description="Needs and expectations relevant to security")
     addressed_by: Text = Field(description="How the SMS meets them")
     legal_requirements: list[Code] = Field([], description="IDs from legal.yml that formalise these needs")
     owner: Key = Field(description="Role key of the relationship owner")
-
-
-class InterestedPartiesFile(Strict):
-    parties: list[InterestedParty] = Field(min_length=1)
 
 
 # --- legal.yml --------------------------------------------------------------------------------------------------
@@ -157,10 +150,6 @@ class LegalRequirement(Strict):
     owner: Key = Field(description="Role key of the person who tracks it")
     review_months: int = Field(12, ge=1, le=36)
     last_evaluated: dt.date
-
-
-class LegalFile(Strict):
-    requirements: list[LegalRequirement] = Field(min_length=1)
 
 
 # --- policy.yml -------------------------------------------------------------------------------------------------
@@ -210,10 +199,6 @@ class Role(Strict):
         return self._holders
 
 
-class RolesFile(Strict):
-    roles: list[Role] = Field(min_length=1)
-
-
 class Person(Strict):
     id: Key
     name: Text
@@ -221,10 +206,6 @@ class Person(Strict):
     site: Code
     email: Text
     phone: Text
-
-
-class PeopleFile(Strict):
-    people: list[Person] = Field(min_length=1)
 
 
 # --- objectives.yml ---------------------------------------------------------------------------------------------
@@ -247,10 +228,6 @@ class Objective(Strict):
     due: dt.date
     frequency: Text = Field(description="How often progress is measured")
     plan: list[PlanAction] = Field(min_length=1)
-
-
-class ObjectivesFile(Strict):
-    objectives: list[Objective] = Field(min_length=1)
 
 
 # --- risk_criteria.yml and risks.yml ----------------------------------------------------------------------------
@@ -320,17 +297,16 @@ class Risk(Rated):
     _rating: Band | None = PrivateAttr(None)
     _residual_rating: Band | None = PrivateAttr(None)
 
+    # Organisation.rate() sets both once the scales are valid; invalid scales are fatal, so nothing reads them unset
     @property
     def rating(self) -> Band:
+        assert self._rating is not None, "risk ratings are read before Organisation.rate()"
         return self._rating
 
     @property
     def residual_rating(self) -> Band:
+        assert self._residual_rating is not None, "risk ratings are read before Organisation.rate()"
         return self._residual_rating
-
-
-class RisksFile(Strict):
-    risks: list[Risk] = Field(min_length=1)
 
 
 # --- processes.yml, partners.yml, scenarios.yml -----------------------------------------------------------------
@@ -345,10 +321,6 @@ class Process(Strict):
     outputs: list[Text] = Field(min_length=1)
     security_controls: list[Text] = Field(min_length=1)
     risks: list[Code] = Field([], description="IDs of risks in risks.yml that bear on the process")
-
-
-class ProcessesFile(Strict):
-    processes: list[Process] = Field(min_length=1)
 
 
 class Partner(Strict):
@@ -373,10 +345,6 @@ class Partner(Strict):
         return "IT provider" if self.type == "it_provider" else self.type.replace("_", " ")
 
 
-class PartnersFile(Strict):
-    partners: list[Partner] = Field(min_length=1)
-
-
 class Scenario(Strict):
     id: Code
     site: Code
@@ -389,11 +357,26 @@ class Scenario(Strict):
     recovery: Text
 
 
-class ScenariosFile(Strict):
-    scenarios: list[Scenario] = Field(min_length=1)
+# --- the file set ---------------------------------------------------------------------------------------------
+
+def list_file(name: str, key: str, item: type[Strict]) -> type[Strict]:
+    """The root model of a file holding one non-empty list of records under one key (sites.yml: `sites: [...]`)."""
+    model: type[Strict] = create_model(name, __base__=Strict, **{key: (list[item], Field(min_length=1))})  # type: ignore[call-overload, valid-type]
+    return model
 
 
-# --- the file set -----------------------------------------------------------------------------------------------
+SitesFile = list_file("SitesFile", "sites", Site)
+ContextFile = list_file("ContextFile", "issues", ContextIssue)
+InterestedPartiesFile = list_file("InterestedPartiesFile", "parties", InterestedParty)
+LegalFile = list_file("LegalFile", "requirements", LegalRequirement)
+RolesFile = list_file("RolesFile", "roles", Role)
+PeopleFile = list_file("PeopleFile", "people", Person)
+ObjectivesFile = list_file("ObjectivesFile", "objectives", Objective)
+RisksFile = list_file("RisksFile", "risks", Risk)
+ProcessesFile = list_file("ProcessesFile", "processes", Process)
+PartnersFile = list_file("PartnersFile", "partners", Partner)
+ScenariosFile = list_file("ScenariosFile", "scenarios", Scenario)
+
 
 # File name (in data/) -> root model. The order is the order files are loaded and reported in.
 DATA_FILES: dict[str, type[Strict]] = {

@@ -7,9 +7,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"), Field(description="Lower-case key: letters, digits, underscores")]
-Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]*$"), Field(description="Upper-case code: letters, digits, hyphens")]
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$"), Field(description="Lower-case folder name: letters, digits, hyphens")]
+Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"),
+                Field(description="Lower-case key: letters, digits, underscores")]
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9][A-Z0-9-]*$"),
+                 Field(description="Upper-case code: letters, digits, hyphens")]
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$"),
+                 Field(description="Lower-case folder name: letters, digits, hyphens")]
 # A value that becomes part of a file name (a document number, and so its ID): letters, digits, dots, hyphens and
 # underscores, starting with a letter or digit. No separators, no "..": nothing from data or templates can name a
 # path outside the folder it belongs in.

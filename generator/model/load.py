@@ -20,7 +20,8 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
     findings = Findings()
     sources: dict[str, Source] = {}
     validated: dict[str, Strict] = {}
-    partial: dict[str, tuple | None] = {}
+    partial: dict[str, tuple[Strict, dict[str, set]]] = {}   # list files with invalid entries: the valid part
+    unsplittable = False   # a single-record file failed validation: nothing of it can be checked across files
     for name, root_model in DATA_FILES.items():
         path = ws.data_dir / name
         display = ws.display(path)
@@ -40,13 +41,17 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
             validated[name] = root_model.model_validate(source.data)
         except ValidationError as exc:
             findings += without_echoes([from_pydantic(err, source, root_model) for err in exc.errors()])
-            partial[name] = valid_items(root_model, source.data)
-    if len(validated) + len(partial) < len(DATA_FILES) or any(p is None for p in partial.values()):
+            pieces = valid_items(root_model, source.data)
+            if pieces is None:
+                unsplittable = True
+            else:
+                partial[name] = pieces
+    if unsplittable or len(validated) + len(partial) < len(DATA_FILES):
         return None, findings, sources
     # Cross-file checks run even when some list entries were invalid, so one run shows every kind of mistake;
     # the keys of invalid entries still count as known, so they cause no second, misleading error.
     org = Organisation(validated | {n: p[0] for n, p in partial.items()})
-    also_known = {}
+    also_known: dict[str, set] = {}
     for pieces in partial.values():
         for what, keys in pieces[1].items():
             also_known.setdefault(what, set()).update(keys)

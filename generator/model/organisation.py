@@ -1,6 +1,8 @@
 """The organisation: every data file of a workspace assembled, with cross-file lookups and derived values."""
 from __future__ import annotations
 
+from typing import TypeVar
+
 from generator.model.datafiles import (
     ContextIssue,
     DocumentsFile,
@@ -8,18 +10,42 @@ from generator.model.datafiles import (
     LegalRequirement,
     Objective,
     Organisation_,
+    OrganisationFile,
     Partner,
     Person,
     Policy,
+    PolicyFile,
     Process,
     Risk,
     RiskCriteria,
+    RiskCriteriaFile,
     Role,
     Scenario,
     Scope,
+    ScopeFile,
     Site,
     Strict,
 )
+
+F = TypeVar("F", bound=Strict)
+T = TypeVar("T", bound=Strict)
+
+
+def _file(files: dict[str, Strict], name: str, model: type[F]) -> F:
+    """One data file's root model, as the type DATA_FILES validated it with (a list file with invalid entries: the
+    model built from its valid ones)."""
+    found = files[name]
+    assert isinstance(found, model), f"{name} holds a {type(found).__name__}, not a {model.__name__}"
+    return found
+
+
+def _records(files: dict[str, Strict], name: str, item: type[T]) -> list[T]:
+    """The records of a list file (see datafiles.list_file): the one list under its one key."""
+    root = files[name]
+    (key,) = type(root).model_fields
+    records = getattr(root, key)
+    assert all(isinstance(r, item) for r in records), f"{name} holds records that are not {item.__name__}"
+    return records
 
 
 class Organisation:
@@ -27,22 +53,22 @@ class Organisation:
 
     def __init__(self, files: dict[str, Strict]):
         f = files
-        self.org: Organisation_ = f["organisation.yml"].organisation
-        self.documents: DocumentsFile = f["documents.yml"]
-        self.sites: list[Site] = f["sites.yml"].sites
-        self.scope: Scope = f["scope.yml"].scope
-        self.context: list[ContextIssue] = f["context.yml"].issues
-        self.parties: list[InterestedParty] = f["interested_parties.yml"].parties
-        self.legal: list[LegalRequirement] = f["legal.yml"].requirements
-        self.policy: Policy = f["policy.yml"].policy
-        self.roles: list[Role] = f["roles.yml"].roles
-        self.people: list[Person] = f["people.yml"].people
-        self.objectives: list[Objective] = f["objectives.yml"].objectives
-        self.criteria: RiskCriteria = f["risk_criteria.yml"].criteria
-        self.risks: list[Risk] = f["risks.yml"].risks
-        self.processes: list[Process] = f["processes.yml"].processes
-        self.partners: list[Partner] = f["partners.yml"].partners
-        self.scenarios: list[Scenario] = f["scenarios.yml"].scenarios
+        self.org: Organisation_ = _file(f, "organisation.yml", OrganisationFile).organisation
+        self.documents: DocumentsFile = _file(f, "documents.yml", DocumentsFile)
+        self.sites: list[Site] = _records(f, "sites.yml", Site)
+        self.scope: Scope = _file(f, "scope.yml", ScopeFile).scope
+        self.context: list[ContextIssue] = _records(f, "context.yml", ContextIssue)
+        self.parties: list[InterestedParty] = _records(f, "interested_parties.yml", InterestedParty)
+        self.legal: list[LegalRequirement] = _records(f, "legal.yml", LegalRequirement)
+        self.policy: Policy = _file(f, "policy.yml", PolicyFile).policy
+        self.roles: list[Role] = _records(f, "roles.yml", Role)
+        self.people: list[Person] = _records(f, "people.yml", Person)
+        self.objectives: list[Objective] = _records(f, "objectives.yml", Objective)
+        self.criteria: RiskCriteria = _file(f, "risk_criteria.yml", RiskCriteriaFile).criteria
+        self.risks: list[Risk] = _records(f, "risks.yml", Risk)
+        self.processes: list[Process] = _records(f, "processes.yml", Process)
+        self.partners: list[Partner] = _records(f, "partners.yml", Partner)
+        self.scenarios: list[Scenario] = _records(f, "scenarios.yml", Scenario)
 
         self.site = {s.code: s for s in self.sites}
         self.role = {r.key: r for r in self.roles}

@@ -18,6 +18,9 @@ GITIGNORE = """\
 !/docs/overrides/
 !/docs/assets/
 .site-*/
+# written by the optional Zensical site backend (`smsgen build --site-backend zensical`)
+/.cache/
+/.smsgen-zensical.yml
 """
 
 OVERRIDES_README = """\

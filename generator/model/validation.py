@@ -3,8 +3,10 @@ matter and the register alike: one translation, used by every reader."""
 from __future__ import annotations
 
 import difflib
+from typing import get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from generator.base.findings import Finding, Severity
 from generator.model.fields import Strict
@@ -21,7 +23,7 @@ def without_echoes(found: list[Finding]) -> list[Finding]:
 _ID_FIELDS = {"code": "site code", "key": "role key", "id": "ID"}
 
 
-def valid_items(root_model: type[Strict], data) -> tuple[Strict, dict[str, set]] | None:
+def valid_items(root_model: type[Strict], data: object) -> tuple[Strict, dict[str, set]] | None:
     """For a file that is one list (roles, risks ...): its valid entries, and the identifiers of the invalid ones.
     None for single-record files, which cannot be checked in part."""
     fields = root_model.model_fields
@@ -29,8 +31,14 @@ def valid_items(root_model: type[Strict], data) -> tuple[Strict, dict[str, set]]
         return None
     (top, info), = fields.items()
     item_model = _unwrap(info.annotation)
-    items = data.get(top) if isinstance(data.get(top), list) else []
-    valid, known = [], {}
+    # one record under one key (scope:, policy:, criteria:) is a single-record file too: a list in its place
+    # would reach the cross-file rules as if it were the record
+    if get_origin(info.annotation) is not list or item_model is None:
+        return None
+    value = data.get(top)
+    items = value if isinstance(value, list) else []
+    valid: list[BaseModel] = []
+    known: dict[str, set] = {}
     adapter = TypeAdapter(item_model)
     for item in items:
         try:
@@ -40,7 +48,7 @@ def valid_items(root_model: type[Strict], data) -> tuple[Strict, dict[str, set]]
                 for attr, what in _ID_FIELDS.items():
                     if attr in item:
                         known.setdefault(what, set()).add(item[attr])
-    return root_model.model_construct(**{top: valid}), known
+    return root_model.model_construct(None, **{top: valid}), known
 
 
 _FRIENDLY = {
@@ -49,7 +57,7 @@ _FRIENDLY = {
 }
 
 
-def from_pydantic(err: dict, source: Source, root_model: type[BaseModel]) -> Finding:
+def from_pydantic(err: ErrorDetails, source: Source, root_model: type[BaseModel]) -> Finding:
     loc = tuple(err["loc"])
     kind = err["type"]
     message = _FRIENDLY.get(kind, err["msg"])
@@ -68,22 +76,31 @@ def from_pydantic(err: dict, source: Source, root_model: type[BaseModel]) -> Fin
         hint = "keys are lower_snake_case (e.g. security_manager); codes are UPPER-CASE (e.g. DC1, R-01)"
     elif kind in ("enum", "literal_error"):
         hint = "allowed: " + err.get("ctx", {}).get("expected", "")
+    elif kind in ("model_type", "dict_type"):
+        # a record written as a list (a stray "- ") or as a single value
+        expected = _fields_at(root_model, loc)
+        message = "expected a mapping of fields (key: value), found " + type(err.get("input")).__name__
+        hint = ("fields here: " + ", ".join(expected) if expected else "") + \
+            ("; remove the '- ' that makes it a list" if isinstance(err.get("input"), list) else "")
+    elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        hint = "dates are written YYYY-MM-DD, and must exist (no 31 September)"
     return source.finding(loc, message, "data.invalid", hint, Severity.fatal)
 
 
 def _fields_at(root_model: type[BaseModel], loc: tuple) -> list[str]:
     """The field names allowed at `loc` inside root_model, for misspelling hints."""
-    current: object = root_model
+    current = root_model
     for part in loc:
         if isinstance(part, int):
             continue
-        current = _unwrap(current.model_fields[part].annotation) if part in getattr(current, "model_fields", {}) else None
-        if current is None:
+        inner = _unwrap(current.model_fields[part].annotation) if part in current.model_fields else None
+        if inner is None:
             return []
-    return list(getattr(current, "model_fields", {}))
+        current = inner
+    return list(current.model_fields)
 
 
-def _unwrap(annotation):
+def _unwrap(annotation: object) -> type[BaseModel] | None:
     """The pydantic model inside list[...], dict[..., ...] or X | None, if any."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation

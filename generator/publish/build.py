@@ -14,7 +14,8 @@ from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome, assess
 from generator.publish.docs import Generated, write_outcome
 from generator.publish.export import ExportResult, exporters, plan_export
-from generator.publish.site.mkdocs import Downloads, build_site
+from generator.publish.site.backend import Downloads, site_request
+from generator.publish.site.registry import DEFAULT_BACKEND, site_backend
 
 
 @dataclass
@@ -25,6 +26,7 @@ class BuildOptions:
     packs: bool = False
     site: bool = True
     site_dir: Path | None = None
+    site_backend: str = DEFAULT_BACKEND   # a name in SITE_BACKENDS
 
 
 @dataclass
@@ -48,11 +50,13 @@ def build(ws: Workspace, options: BuildOptions) -> BuildResult:
         if options.formats:
             plan = plan_export(ws, outcome.org, options.formats, packs=options.packs)
             exporting = background.submit(plan.run)
-            downloads = Downloads(ws.dist_dir, plan.fingerprint, [(e.name, e.label) for e in exporters(options.formats)],
+            downloads = Downloads(ws.dist_dir, plan.fingerprint,
+                                  [(e.name, e.label) for e in exporters(options.formats)],
                                   lambda: not exporting.result().findings.fatal)
         if options.site and not findings.fatal:
             target = options.site_dir or ws.site_dir
-            site_findings = build_site(ws, outcome.org, generated, target, downloads=downloads)
+            request = site_request(ws, outcome.org, generated.nav, target, downloads=downloads)
+            site_findings = site_backend(options.site_backend).build(ws, request)
             findings += site_findings
             if not site_findings.fatal:
                 result.site_dir = target

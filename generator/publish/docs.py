@@ -2,11 +2,13 @@
 navigation. The intermediate form every output reads."""
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from generator.base.files import write_if_changed
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
+from generator.control.register import Register
 from generator.control.state import ControlState
 from generator.model.organisation import Organisation
 from generator.publish.pages import (
@@ -21,8 +23,8 @@ from generator.publish.pages import (
     role_page,
     section_index,
 )
-from generator.render.document import Document
-from generator.render.markdown import html_text, md_escape
+from generator.render.document import Document, Task
+from generator.render.markdown import html_text, md_escape, page_link
 
 # Material renders the open section of the navigation into every page, so a section of n pages costs n * n: a long
 # section is split into groups of this many entries, named by their first and last entry.
@@ -36,8 +38,9 @@ class Generated:
 
 
 def write_docs(ws: Workspace, org: Organisation, documents: list[Document], figures: dict[str, str],
-               states: dict[str, ControlState], tasks: dict | None = None, register=None,
-               release: str | None = None, hidden: set[str] = frozenset()) -> Generated:
+               states: dict[str, ControlState], tasks: dict[str, list[Task]] | None = None,
+               register: Register | None = None, release: str | None = None,
+               hidden: Collection[str] = frozenset()) -> Generated:
     """Write one page per document plus the indexes; remove pages smsgen wrote earlier that no longer exist."""
     pages: dict[str, str] = {}
     sections: list[tuple[str, str, int]] = []
@@ -60,7 +63,8 @@ def write_docs(ws: Workspace, org: Organisation, documents: list[Document], figu
     role_rows = ["# Roles", "", "What each role does in the SMS: its tasks, forms and instructions.", ""]
     for role in org.roles:
         pages[f"roles/{role.key}.md"] = role_page(role, org, documents, tasks or {})
-        role_rows.append(f"- [{md_escape(role.title)}](/roles/{role.key}.md): {md_escape(role.purpose)}")
+        link = page_link("roles/index.md", f"roles/{role.key}.md")
+        role_rows.append(f"- [{md_escape(role.title)}]({link}): {md_escape(role.purpose)}")
     pages["roles/index.md"] = front_matter({"title": "Roles"}) + "\n".join(role_rows) + "\n"
     pages["changes.md"] = changes_page(documents, states, register, release, hidden)
     role_entries = _grouped([(r.title, r.title, f"roles/{r.key}.md") for r in org.roles])

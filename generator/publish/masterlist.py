@@ -13,12 +13,17 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from generator.base.files import normalise_zip, write_atomic
+from generator.base.workspace import Workspace
+from generator.checks.assess import Outcome
+from generator.control.state import ControlState
+from generator.model.organisation import Organisation
+from generator.render.document import Document
 
 COLUMNS = ("ID", "Title", "Type", "Revision", "Status", "Owner", "Approver", "Approved by", "Effective",
            "Next review", "Classification")
 
 
-def rows(documents, states) -> list[tuple]:
+def rows(documents: list[Document], states: dict[str, ControlState]) -> list[tuple]:
     out = []
     for doc in sorted(documents, key=lambda d: d.id):
         st = states[doc.id]
@@ -28,7 +33,7 @@ def rows(documents, states) -> list[tuple]:
     return out
 
 
-def external_rows(org) -> list[tuple]:
+def external_rows(org: Organisation) -> list[tuple]:
     """Documents of external origin the SMS relies on: the standards, and every legal or contractual text."""
     out = [("EXT-ISO-28000", "ISO 28000:2022 Security and resilience - Security management systems - Requirements",
             "Standard", "ISO", org.function["sms_manager"].title, "Licensed copy held by the SMS function"),
@@ -77,7 +82,8 @@ def to_xlsx(sheets: dict[str, tuple[tuple, list[tuple]]]) -> bytes:
     return normalise_zip(buffer.getvalue(), fixed_xml={"docProps/core.xml": _fixed_core})
 
 
-def export(outcome, csv_path: Path | None, xlsx_path: Path | None, ws) -> list[Path]:
+def export(outcome: Outcome, csv_path: Path | None, xlsx_path: Path | None, ws: Workspace) -> list[Path]:
+    assert outcome.org is not None   # the caller (open_controller) refuses a set whose data did not load
     body = rows(outcome.documents, outcome.states)
     written = []
     if csv_path is None and xlsx_path is None:

@@ -6,26 +6,29 @@ metadata from the same front matter.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import asdict
 
 import yaml
 
 from generator.checks.matrix import clause_matrix, coverage
 from generator.checks.readiness import readiness
+from generator.control.register import Register
 from generator.control.revisions import revision_after
-from generator.control.state import ControlState
+from generator.control.state import ControlMeta, ControlState
 from generator.model.clauses import catalogue
+from generator.model.datafiles import Role
 from generator.model.organisation import Organisation
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows
-from generator.render.document import Document, task_groups
-from generator.render.markdown import html_text, md_escape
+from generator.render.document import Document, Task, task_groups
+from generator.render.markdown import html_text, md_escape, page_link, resolve_link
 
 
 def front_matter(meta: dict) -> str:
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
 
 
-def control_meta(doc: Document, state: ControlState) -> dict:
+def control_meta(doc: Document, state: ControlState) -> ControlMeta:
     return {
         "id": doc.id, "key": doc.key, "type": doc.type, "type_label": doc.type_def.label,
         "revision": state.revision, "status": state.status, "status_label": state.status_label,
@@ -48,8 +51,9 @@ def _row(*cells) -> str:
     return "| " + " | ".join(str(c) for c in cells) + " |"
 
 
-def _link(doc: Document, base: str = "/") -> str:
-    return f"[{md_escape(doc.id)}]({base}{doc.docs_path})"
+def _link(doc: Document, page: str) -> str:
+    """A link to a document's page from the page at `page` (a path inside docs/)."""
+    return f"[{md_escape(doc.id)}]({page_link(page, doc.docs_path)})"
 
 
 def section_index(label: str, docs: list[Document], states: dict[str, ControlState]) -> str:
@@ -57,8 +61,8 @@ def section_index(label: str, docs: list[Document], states: dict[str, ControlSta
              _row("ID", "Title", "Revision", "Status", "Owner", "Purpose"), _row(*["---"] * 6)]
     for doc in sorted(docs, key=lambda d: d.id):
         state = states[doc.id]
-        lines.append(_row(_link(doc), md_escape(doc.title), state.revision, state.status_label,
-                          md_escape(doc.owner.title), md_escape(doc.summary)))
+        lines.append(_row(_link(doc, f"{doc.folder}/index.md"), md_escape(doc.title), state.revision,
+                          state.status_label, md_escape(doc.owner.title), md_escape(doc.summary)))
     return front_matter({"title": label, "search": {"boost": 0.5}}) + "\n".join(lines) + "\n"
 
 
@@ -82,7 +86,7 @@ def clause_index(documents: list[Document]) -> str:
                 di += f": {clause.what}"
             title = f"**{clause.title}**" if clause.depth == 0 else clause.title
             lines.append(_row(anchor + clause.number, title, md_escape(di), md_escape(clause.intent),
-                              "<br>".join(_link(d) + " " + md_escape(d.title) for d in docs) or "—"))
+                              "<br>".join(_link(d, "clauses.md") + " " + md_escape(d.title) for d in docs) or "—"))
         lines.append("")
     return front_matter({"title": "Clause index"}) + "\n".join(lines)
 
@@ -93,7 +97,8 @@ def home_page(org: Organisation, documents: list[Document], sections: list[tuple
     lines = [f"# {md_escape(o.name)} Security Management System", "",
              md_escape(o.description), "",
              f"This site is the controlled copy of the documentation of the security management system of "
-             f"{md_escape(o.legal_entity)}, aligned with ISO 28000:2022. Printed or downloaded copies are uncontrolled.",
+             f"{md_escape(o.legal_entity)}, aligned with ISO 28000:2022. Printed or downloaded copies are "
+             "uncontrolled.",
              "", "## Scope", "", md_escape(org.scope.statement), "",
              _row("Site", "Type", "Address", "Activities"), _row(*["---"] * 4)]
     for code in org.scope.sites:
@@ -105,12 +110,12 @@ def home_page(org: Organisation, documents: list[Document], sections: list[tuple
     for key in ("manual", "policy"):
         if key in by_type:
             doc = by_type[key]
-            lines.append(f"- {_link(doc)} {md_escape(doc.title)}")
-    lines.append("- [Clause index](/clauses.md): where each clause of ISO 28000 is addressed")
-    lines.append("- [Master document list](/master-list.md): every document with its revision, status and review date")
+            lines.append(f"- {_link(doc, 'index.md')} {md_escape(doc.title)}")
+    lines.append("- [Clause index](clauses.md): where each clause of ISO 28000 is addressed")
+    lines.append("- [Master document list](master-list.md): every document with its revision, status and review date")
     lines += ["", "## Document set", "", _row("Type", "Documents"), _row("---", "---")]
     for label, folder, count in sections:
-        lines.append(_row(f"[{md_escape(label)}](/{folder}/index.md)", count))
+        lines.append(_row(f"[{md_escape(label)}]({page_link('index.md', f'{folder}/index.md')})", count))
     lines.append(f"| **Total** | **{len(documents)}** |")
     return front_matter({"title": "Home", "hide": ["navigation"]}) + "\n".join(lines) + "\n"
 
@@ -123,7 +128,7 @@ def master_list_page(documents: list[Document], states: dict[str, ControlState],
              _row(*COLUMNS), _row(*["---"] * len(COLUMNS))]
     for row in rows(documents, states):
         cells = [md_escape(c) if c else "—" for c in row]
-        cells[0] = _link(by_id[row[0]])
+        cells[0] = _link(by_id[row[0]], "master-list.md")
         if states[row[0]].overdue:
             cells[9] += " **overdue**"
         lines.append(_row(*cells))
@@ -150,13 +155,14 @@ def clause_matrix_page(documents: list[Document], states: dict[str, ControlState
         parts = []
         for doc in sorted(row.documents, key=lambda d: d.id):
             sections = "; ".join(md_escape(s) for s in row.sections.get(doc.id, []))
-            parts.append(_link(doc) + (f" ({sections})" if sections else ""))
+            parts.append(_link(doc, "clause-matrix.md") + (f" ({sections})" if sections else ""))
         di = row.clause.documented_information
         lines.append(_row(row.clause.number, md_escape(row.clause.title), di if di != "none" else "—",
                           f"**{row.status}**" if row.status == "missing" else row.status, "<br>".join(parts) or "—"))
     lines += ["", "## Document to clauses", "", _row("Document", "Title", "Status", "Clauses"), _row(*["---"] * 4)]
     for doc in sorted(documents, key=lambda d: d.id):
-        lines.append(_row(_link(doc), md_escape(doc.title), states[doc.id].status_label, ", ".join(doc.clauses)))
+        lines.append(_row(_link(doc, "clause-matrix.md"), md_escape(doc.title), states[doc.id].status_label,
+                          ", ".join(doc.clauses)))
     return front_matter({"title": "Clause matrix"}) + "\n".join(lines) + "\n"
 
 
@@ -181,14 +187,14 @@ def readiness_page(org: Organisation, documents: list[Document], states: dict[st
                               "**missing**" if row.required else "—", "—", "—"))
         for doc in sorted(row.documents, key=lambda d: d.id):
             st = states[doc.id]
-            lines.append(_row(row.clause.number, md_escape(row.clause.title), _link(doc), st.revision,
+            lines.append(_row(row.clause.number, md_escape(row.clause.title), _link(doc, "readiness.md"), st.revision,
                               st.status_label, st.effective or "—",
                               (st.next_review or "—") + (" **overdue**" if st.overdue else "")))
     return front_matter({"title": "Readiness report"}) + "\n".join(lines) + "\n"
 
 
-def changes_page(documents: list[Document], states: dict[str, ControlState], register, version: str | None,
-                 hidden: set[str] = frozenset()) -> str:
+def changes_page(documents: list[Document], states: dict[str, ControlState], register: Register | None,
+                 version: str | None, hidden: Collection[str] = frozenset()) -> str:
     """What changed in this release (or, outside a release, since the last one): added, revised, withdrawn."""
     releases = register.releases if register is not None else []
     previous = releases[-1] if releases and (version is None or releases[-1].version != version) else \
@@ -220,9 +226,9 @@ def changes_page(documents: list[Document], states: dict[str, ControlState], reg
         lines += [_row("Document", "Title", "Revision", "Changes"), _row(*["---"] * 4)]
         for doc_id in ids:
             doc = by_id.get(doc_id)
-            label = _link(doc) if doc and doc.published else md_escape(doc_id)
-            title_ = md_escape(doc.title) if doc else md_escape(register.documents[doc_id].title
-                                                                if doc_id in register.documents else "")
+            label = _link(doc, "changes.md") if doc and doc.published else md_escape(doc_id)
+            gone = register.documents.get(doc_id) if register is not None and doc is None else None
+            title_ = md_escape(doc.title) if doc else md_escape(gone.title if gone else "")
             revision = f"{before.get(doc_id, '—')} → {now.get(doc_id, 'withdrawn')}"
             lines.append(_row(label, title_, revision,
                               changes(doc_id, before.get(doc_id) if after else None) or "—"))
@@ -230,37 +236,39 @@ def changes_page(documents: list[Document], states: dict[str, ControlState], reg
     return front_matter({"title": "What changed"}) + "\n".join(lines)
 
 
-def role_page(role, org: Organisation, documents: list[Document], tasks) -> str:
+def role_page(role: Role, org: Organisation, documents: list[Document], tasks: dict[str, list[Task]]) -> str:
     """'What is mine': a role's job description, the documents that give it tasks, its forms and instructions."""
     jd = next((d for d in documents if d.type == "job_description" and d.subject is role), None)
     mine = [t for t in tasks.get(role.key, []) if t.document.published]  # never point at a page not published
     giving = {task.document.id for task in mine}
     functions = {f.value for f in role.functions}
-    linked = {m for task in mine for m in re_links(str(task.text))}
+    here = f"roles/{role.key}.md"
+    linked = {m for task in mine for m in re_links(str(task.text), task.document.docs_path)}
     forms = [d for d in documents if d.type == "form" and (d.docs_path in linked or d.owner is role)]
     instructions = [d for d in documents if d.type == "work_instruction" and
                     (d.id in giving or d.owner is role or d.docs_path in linked)]
     holders = ", ".join(md_escape(p.name) for p in role.holders) or "vacant"
     lines = [f"# {md_escape(role.title)}", "", md_escape(role.purpose), "", _row("Item", "Detail"), _row("---", "---"),
              _row("**Held by**", holders),
-             _row("**Job description**", _link(jd) + " " + md_escape(jd.title) if jd else "—"),
+             _row("**Job description**", _link(jd, here) + " " + md_escape(jd.title) if jd else "—"),
              _row("**SMS functions**", md_escape(", ".join(sorted(f.replace("_", " ") for f in functions))) or "—")]
     lines += ["", f"## Tasks given by SMS documents ({len(mine)})", ""]
     if not mine:
         lines.append("No procedure or plan assigns a task to this role.")
     for docs, items in task_groups(mine):
         if len(docs) == 1:
-            lines += [f"### {_link(docs[0])} {md_escape(docs[0].title)}", ""]
+            lines += [f"### {_link(docs[0], here)} {md_escape(docs[0].title)}", ""]
         else:
-            lines += [f"### The same tasks in {len(docs)} documents", "", ", ".join(_link(d) for d in docs), ""]
-        lines += [f"- {task.text}" for task in items]
+            lines += [f"### The same tasks in {len(docs)} documents", "", ", ".join(_link(d, here) for d in docs), ""]
+        lines += [f"- {task.text}" for task in items]   # its links work here too: see RenderContext.ref
         lines.append("")
     for heading, docs in (("Forms this role completes or keeps", forms), ("Work instructions", instructions)):
         lines += [f"## {heading} ({len(docs)})", ""]
-        lines += [f"- {_link(d)} {md_escape(d.title)}" for d in docs] or ["None."]
+        lines += [f"- {_link(d, here)} {md_escape(d.title)}" for d in docs] or ["None."]
         lines.append("")
     return front_matter({"title": html_text(role.title)}) + "\n".join(lines)
 
 
-def re_links(text: str) -> set[str]:
-    return set(re.findall(r"\]\(/([^)#\s]+\.md)", text))
+def re_links(text: str, page: str) -> set[str]:
+    """The pages (paths inside docs/) that the links in `text`, written on the page at `page`, point to."""
+    return {resolve_link(page, link) for link in re.findall(r"\]\((?![a-z][a-z0-9+.-]*:)([^)#\s]+\.md)", text)}

@@ -25,7 +25,8 @@ from generator.control import audit
 from generator.control.register import Release, save_register
 from generator.publish.docs import write_outcome
 from generator.publish.git import git
-from generator.publish.site.mkdocs import build_site
+from generator.publish.site.backend import site_request
+from generator.publish.site.registry import DEFAULT_BACKEND, site_backend
 
 BRANCH = "smsgen-site"   # the local git branch that holds every released version of the site
 ALIAS = "latest"
@@ -63,7 +64,8 @@ def released_versions(ws: Workspace) -> list[str]:
         os.chdir(cwd)
 
 
-def release(ws: Workspace, version: str, by: str, audience: str | None) -> tuple[Findings, list[str]]:
+def release(ws: Workspace, version: str, by: str, audience: str | None,
+            backend: str = DEFAULT_BACKEND) -> tuple[Findings, list[str]]:
 
     outcome = assess(ws, controlled=True, audience=audience)
     findings = Findings(f for f in outcome.findings if f.severity >= Severity.error)
@@ -72,6 +74,8 @@ def release(ws: Workspace, version: str, by: str, audience: str | None) -> tuple
         findings.add("release.person", Severity.fatal, f"unknown person '{by}'", "data/people.yml")
     if findings:
         return findings, []
+    # without an error or fatal finding, the data loaded and the register was read
+    assert org is not None and outcome.register is not None
     _ensure_repository(ws)
     if version in released_versions(ws):
         return Findings([Finding("release.exists", Severity.fatal, f"version {version} is already released",
@@ -91,7 +95,7 @@ def release(ws: Workspace, version: str, by: str, audience: str | None) -> tuple
         generated = write_outcome(ws, outcome, release=version)
         if generated is None:
             return Findings(f for f in outcome.findings if f.severity >= Severity.error), []
-        built = build_site(ws, org, generated, site_dir / "site", versioned=True)
+        built = site_backend(backend).build(ws, site_request(ws, org, generated.nav, site_dir / "site", versioned=True))
         if built:
             return built, []
         env_before = dict(os.environ)

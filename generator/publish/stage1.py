@@ -14,14 +14,19 @@ from pathlib import Path
 from generator import __version__
 from generator.base.files import deterministic_zip, write_atomic
 from generator.base.findings import Findings, Severity
+from generator.base.workspace import Workspace
+from generator.checks.assess import Outcome
 from generator.checks.matrix import clause_matrix, coverage
+from generator.control.state import ControlState
 from generator.model.fields import Classification
+from generator.model.organisation import Organisation
 from generator.publish.export import brand_of, export
 from generator.publish.export.packs import write_pack
 from generator.publish.export.page import read_page
 from generator.publish.export.pdf import write_report
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows, to_csv, to_xlsx
+from generator.render.document import Document
 
 # the certification body sees everything below restricted, unless restricted documents are included on request
 CERTIFICATION_BODY_LEVEL = Classification.confidential.level
@@ -39,18 +44,19 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _stamp(states) -> tuple[datetime, str]:
+def _stamp(states: dict[str, ControlState]) -> tuple[datetime, str]:
     """The pack's date is the latest effective date in it: rebuilding the same approvals gives the same pack."""
     dates = sorted(s.effective for s in states.values() if s.effective)
     day = dates[-1] if dates else "2000-01-01"
     return datetime.fromisoformat(day).replace(tzinfo=UTC), day.replace("-", "")
 
 
-def build_pack(ws, outcome, out: Path | None, include_restricted: bool) -> PackResult:
+def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restricted: bool) -> PackResult:
     findings = Findings(f for f in outcome.findings if f.severity >= Severity.error)
     if findings:
         return PackResult(None, findings)
     org, documents, states = outcome.org, outcome.documents, outcome.states
+    assert org is not None   # without an error or fatal finding, the data loaded
     exported = export(ws, org, set(EXPORTERS))
     if exported.findings:
         return PackResult(None, exported.findings)
@@ -97,7 +103,8 @@ def build_pack(ws, outcome, out: Path | None, include_restricted: bool) -> PackR
     files["README.txt"] = _readme(org, included, withheld, version).encode("utf-8")
 
     manifest = {
-        "organisation": org.org.legal_entity, "pack": "stage1", "version": version, "generator": f"smsgen {__version__}",
+        "organisation": org.org.legal_entity, "pack": "stage1", "version": version,
+        "generator": f"smsgen {__version__}",
         "files": [{"file": name, "sha256": _sha256(data), "size": len(data),
                    "document_id": meta.get(name, ("", ""))[0], "revision": meta.get(name, ("", ""))[1]}
                   for name, data in sorted(files.items())],
@@ -111,7 +118,7 @@ def build_pack(ws, outcome, out: Path | None, include_restricted: bool) -> PackR
     return PackResult(path, Findings(), len(files), len(withheld))
 
 
-def _readme(org, included, withheld, version: str) -> str:
+def _readme(org: Organisation, included: list[Document], withheld: list[Document], version: str) -> str:
     lines = [f"{org.org.legal_entity}: security management system documentation for the Stage 1 audit",
              "=" * 78, "",
              f"Standard: ISO 28000:2022 (with the ISO 28001 supply chain elements). Pack version {version}.",

@@ -1,10 +1,11 @@
-"""Pictures drawn from the data as standalone SVG: no scripts, no fonts to fetch, readable by browsers, Word and typst."""
+"""Pictures drawn from the data as standalone SVG: no scripts, no fonts to fetch, readable by browsers, Word and
+typst."""
 from __future__ import annotations
 
 import textwrap
 from xml.sax.saxutils import escape
 
-from generator.model.datafiles import Risk
+from generator.model.datafiles import Risk, Role
 from generator.model.organisation import Organisation
 
 FONT = "font-family='Liberation Sans, Arial, Helvetica, sans-serif'"
@@ -78,7 +79,7 @@ def org_chart(org: Organisation) -> str:
     pos: dict[str, tuple[float, int]] = {}
     next_x = [0.0]
 
-    def place(role, depth: int, seen: frozenset) -> float:
+    def place(role: Role, depth: int, seen: frozenset[str]) -> float:
         kids = [c for c in children[role.key] if c.key not in seen]
         if kids:
             xs = [place(k, depth + 1, seen | {role.key}) for k in kids]

@@ -66,8 +66,11 @@ def html_text(text: str) -> str:
 
 def page_link(page: str, target: str) -> str:
     """The link from the page at `page` to `target`, both paths inside docs/: relative to the page, the one form
-    every site generator resolves (Zensical ignores docs-absolute links) and that survives a site in a subfolder."""
-    return posixpath.relpath(target, posixpath.dirname(page) or ".")
+    every site generator resolves (Zensical ignores docs-absolute links) and that survives a site in a subfolder.
+
+    Always up to docs/ and down again (`../procedures/X.md`, even beside it), so a link means the same on every page
+    at the same depth: a task's text, links and all, is repeated on role pages and in job descriptions."""
+    return "../" * page.count("/") + target
 
 
 def resolve_link(page: str, link: str) -> str:

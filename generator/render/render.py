@@ -9,6 +9,7 @@ import difflib
 import functools
 import re
 import traceback
+from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
@@ -18,7 +19,7 @@ from markupsafe import Markup
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
 from generator.model.clauses import catalogue
-from generator.model.datafiles import Role
+from generator.model.datafiles import Role, Site
 from generator.model.fields import PATH_PART
 from generator.model.organisation import Organisation
 from generator.render import figures
@@ -43,7 +44,8 @@ def make_environment(ws: Workspace) -> jinja2.Environment:
     # extract: look a key up in a mapping, so lists of keys map to records: roles | map('extract', data.role)
     env.filters.update(longdate=longdate, join_and=join_and, in_sentence=in_sentence,
                        extract=lambda key, mapping: mapping[key])
-    env.tests["containing"] = lambda sequence, item: item in sequence  # roles | selectattr("approves", "containing", "form")
+    # roles | selectattr("approves", "containing", "form")
+    env.tests["containing"] = lambda sequence, item: item in sequence
     return env
 
 
@@ -68,11 +70,13 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
             continue
         type_def = org.documents.types.get(meta.type)
         if type_def is None:
+            assert template.source is not None   # front matter was read: meta came from it
             findings.append(template.source.finding(("type",), f"unknown document type '{meta.type}'",
                                                     "template.type", "known types: " + ", ".join(org.documents.types),
                                                     Severity.fatal))
             continue
-        subjects = {"role": org.roles, "site": org.sites, None: [None]}[meta.expand]
+        subjects: Sequence[Role | Site | None] = \
+            org.roles if meta.expand == "role" else org.sites if meta.expand == "site" else [None]
         for subject in subjects:
             context = {"org": org.org, meta.expand: subject} if meta.expand else {"org": org.org}
             try:
@@ -102,7 +106,8 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
 
 
 def _duplicates(documents: list[Document]) -> Findings:
-    findings, seen = Findings(), {}
+    findings = Findings()
+    seen: dict[tuple[str, str], Document] = {}
     for doc in documents:
         for attr in ("id", "key"):
             value = getattr(doc, attr)
@@ -236,7 +241,8 @@ def _render_failure(exc: Exception, doc: Document, ws: Workspace) -> Finding:
     path = ws.display(Path(where.filename)) if where else doc.template.display
     message = str(exc) if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
     subject = f" (rendering {doc.id})" if doc.subject is not None else ""
-    return Finding("template.render", Severity.fatal, f"{message}{subject}", path, where.lineno if where else 0, 1,
+    line = (where.lineno or 0) if where else 0
+    return Finding("template.render", Severity.fatal, f"{message}{subject}", path, line, 1,
                    hint="check the variable name against the data model; `smsgen schema` shows every field")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -50,7 +51,7 @@ class Template:
     source: Source | None
 
 
-def discover(template_dirs: list[Path], display) -> tuple[list[Template], Findings]:
+def discover(template_dirs: list[Path], display: Callable[[Path], str]) -> tuple[list[Template], Findings]:
     """Every document template, the first search-path directory winning for each relative path."""
     chosen: dict[str, Path] = {}
     for base in template_dirs:

@@ -19,6 +19,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pypandoc
+import typst
+import yaml
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from tests.bench.synthetic import make  # noqa: E402
 
@@ -69,9 +73,6 @@ def timed(command: list[str], cwd: Path) -> tuple[float, int, str]:
 
 def _raw_convert(args: tuple[str, str, str]) -> None:
     """The floor's unit of work: pandoc (and typst) on one page, with no smsgen decoration and no cache."""
-    import pypandoc
-    import typst
-
     page, out, docs = args
     text = Path(page).read_text(encoding="utf-8").split("\n---\n", 1)[-1]
     pandoc = pypandoc.get_pandoc_path()
@@ -100,8 +101,6 @@ def floor(ws: Path) -> float:
 def one_document_change(ws: Path) -> str:
     """Change a value that exactly one document prints: the purpose of the last role (its job description)."""
     roles = ws / "data" / "roles.yml"
-    import yaml
-
     data = yaml.safe_load(roles.read_text(encoding="utf-8"))
     data["roles"][-1]["purpose"] += " Benchmark edit."
     roles.write_text("# yaml-language-server: $schema=.schema/roles.schema.json\n" +

@@ -14,7 +14,8 @@ def build_command(ws: Workspace, args: argparse.Namespace) -> int:
     formats = {name for name in EXPORTERS if getattr(args, name, False) or args.all}
     options = BuildOptions(controlled=args.controlled, audience=args.audience, formats=formats,
                            packs=args.all or args.packs, site=not args.no_site,
-                           site_dir=Path(args.site_dir).resolve() if args.site_dir else None)
+                           site_dir=Path(args.site_dir).resolve() if args.site_dir else None,
+                           site_backend=args.site_backend)
     result = build(ws, options)
     if result.exported is not None:
         exported = result.exported

@@ -2,17 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
-
-from mkdocs.commands.serve import serve as mkdocs_serve
 
 from generator.base.findings import EXIT_OK, Findings
 from generator.base.workspace import DEFAULT_TEMPLATES, Workspace
 from generator.model.scaffold import init as init_workspace
 from generator.model.schema import write_schemas
-from generator.publish.site import serve_hook
+from generator.publish.serve import serve as serve_site
+from generator.publish.site.registry import site_backend
 from generator.render.templates import discover
 
 
@@ -41,7 +39,4 @@ def templates(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def serve(ws: Workspace, args: argparse.Namespace) -> int:
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    watch = [str(d) for d in (ws.data_dir, ws.root / "sms_templates") if d.is_dir()]
-    mkdocs_serve(config_file=str(ws.mkdocs_yml), watch=watch, hooks=[serve_hook.__file__], dev_addr=args.dev_addr)
-    return EXIT_OK
+    return serve_site(ws, args.dev_addr, site_backend(args.site_backend))

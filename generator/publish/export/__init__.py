@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from generator.base.files import write_atomic
@@ -18,13 +17,13 @@ from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
 from generator.model.organisation import Organisation
 from generator.publish.export.base import Brand, ExportContext, Exporter
-from generator.publish.export.page import Page, read_page
+from generator.publish.export.page import FIGURE, Page, read_page
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.export.scheduler import PACK, Job, run_jobs
 
 VERSION = "4"   # bump when the planning or packs change, so every cached output is rebuilt
-FIGURE = re.compile(r"\]\(/figures/([^)\s]+)\)")
 MANUAL_PACK_TYPES = ("manual", "policy", "core", "procedure", "plan")
+PACK_NAMES = ("manual-pack", "full-set")
 PACK_FORMAT = "pdf"   # packs are merged from the documents' PDFs
 
 
@@ -65,6 +64,7 @@ class ExportPlan:
     todo: list[Job]
     cache: dict[str, str]
     started: float
+    kept: set[str] = field(default_factory=set)    # outputs this run does not make but must not remove
 
     @property
     def fingerprint(self) -> str:
@@ -73,7 +73,6 @@ class ExportPlan:
 
     def run(self, workers: int | None = None) -> ExportResult:
         ws, cache = self.ws, self.cache
-        dist = ws.dist_dir
         findings, written = Findings(), []
         if self.todo:
             context = ExportContext(self.brand, ws.docs_dir, ws.cache_dir)
@@ -96,7 +95,8 @@ class ExportPlan:
                     findings.add("export.failed", Severity.fatal, f"{name}: {job.kind} conversion failed: {error}",
                                  where)
             write_atomic(ws.export_cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
-        _remove_stale(dist, {j.out for j in self.jobs}, self.formats)
+        if _remove_stale(cache, {j.out for j in self.jobs}, self.kept):
+            write_atomic(ws.export_cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
         return ExportResult(written, len(self.jobs) - len(self.todo), findings, time.perf_counter() - self.started)
 
 
@@ -133,9 +133,9 @@ def plan_export(ws: Workspace, org: Organisation, formats: set[str], packs: bool
         ordered = sorted(pages, key=lambda p: (type_order.index(p.control["type"]) if p.control["type"] in type_order
                                                else 99, p.id))
         for name, title, members in (
-                ("manual-pack", f"{org.org.name}: SMS manual pack",
+                (PACK_NAMES[0], f"{org.org.name}: SMS manual pack",
                  [p for p in ordered if p.control["type"] in MANUAL_PACK_TYPES]),
-                ("full-set", f"{org.org.name}: SMS documentation set", ordered)):
+                (PACK_NAMES[1], f"{org.org.name}: SMS documentation set", ordered)):
             if members:
                 jobs.append(Job(PACK, str(ws.pack_file(brand.prefix, name)), tuple(str(p.path) for p in members),
                                 title, _sha(VERSION, PACK, title, brand_key, *(keys[p.id] for p in members))))
@@ -143,7 +143,12 @@ def plan_export(ws: Workspace, org: Organisation, formats: set[str], packs: bool
     cache_file = ws.export_cache_file
     cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
     todo = [j for j in jobs if cache.get(j.out) != j.key or not Path(j.out).exists()]
-    return ExportPlan(ws, formats, brand, jobs, todo, cache, started)
+    # a run without packs, or without some format, leaves those outputs of earlier runs where they are
+    planned = {job.out for job in jobs}
+    packs_of_set = {str(ws.pack_file(brand.prefix, name)) for name in PACK_NAMES}
+    kept = {out for out in cache
+            if out not in planned and (out in packs_of_set or Path(out).parent.name not in formats)}
+    return ExportPlan(ws, formats, brand, jobs, todo, cache, started, kept)
 
 
 def _document_pages(ws: Workspace) -> list[Page]:
@@ -153,11 +158,12 @@ def _document_pages(ws: Workspace) -> list[Page]:
     return sorted((p for p in pages if p.control), key=lambda p: p.id)
 
 
-def _remove_stale(dist: Path, expected: set[str], formats: set[str]) -> None:
-    """Outputs of documents that no longer exist must not linger beside the current set."""
-    for fmt in formats:
-        folder = dist / fmt
-        if folder.is_dir():
-            for file in folder.iterdir():
-                if file.is_file() and str(file) not in expected:
-                    file.unlink()
+def _remove_stale(cache: dict[str, str], expected: set[str], kept: set[str]) -> bool:
+    """Outputs of documents that no longer exist must not linger beside the current set. Only files this exporter
+    wrote (they are in its cache) are ever removed, and never those a narrower run did not plan (`kept`: the packs,
+    when a run makes no packs). Says whether anything was removed."""
+    stale = [out for out in cache if out not in expected and out not in kept]
+    for out in stale:
+        Path(out).unlink(missing_ok=True)
+        del cache[out]
+    return bool(stale)

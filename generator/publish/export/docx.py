@@ -184,7 +184,8 @@ def _logo_png(logo: str) -> bytes | None:
         return path.read_bytes()
     source = f'#set page(width: auto, height: auto, margin: 0pt)\n#image("/{path.name}", height: 3cm)\n'
     try:
-        return typst.compile(source.encode(), root=str(path.parent), format="png", ppi=200)
+        # typst's stub ties `root` to the input's type (one TypeVar); typst takes a bytes source with a str root
+        return typst.compile(source.encode(), root=str(path.parent), format="png", ppi=200)  # type: ignore[call-overload]
     except Exception:  # noqa: BLE001 - a logo that cannot be drawn leaves the header without it, nothing worse
         return None
 

@@ -38,7 +38,8 @@ def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: Brand, ro
     for a 1000-document set); laying that set out again in one typst run would take several GB."""
     readers = [PdfReader(path) for path in pdfs]
     inputs = {"brand": brand_input(brand, root), "title": title, "link": LINK}
-    front_length, front, starts = 0, b"", []
+    front_length, front = 0, b""
+    starts: list[int] = []
     for _ in range(4):  # the contents' own length moves the page numbers it prints: settle them
         starts, rows, first = [], [], front_length  # first: 0-based index of a document's page 1 in the pack
         for page, reader in zip(pages, readers):

@@ -9,10 +9,14 @@ from pathlib import Path
 
 import yaml
 
+from generator.control.state import ControlMeta
 from generator.model.yaml_source import FastLoader
 
 FRONT = re.compile(r"\A---\n(.*?\n)---\n\n?", re.S)
-LINK = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])+)\]\((/[^)\s]+?\.md)(#[^)\s]*)?\)")
+# Links between pages are written relative to their page (`page_link`): ../forms/X.md, clauses.md; a link with a
+# scheme (https://...) is a real link and stays one. Figures live in docs/figures/: ../figures/x.svg from a document.
+LINK = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])+)\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:)([^)\s]+?\.md)(#[^)\s]*)?\)")
+FIGURE = re.compile(r"\]\((?:\.\./)*/?figures/([^)\s]+)\)")
 
 
 @dataclass
@@ -21,7 +25,7 @@ class Page:
     text: str
     title: str
     summary: str
-    control: dict
+    control: ControlMeta   # {} on a page that is no document (an index)
     body: str
 
     @property
@@ -38,11 +42,11 @@ def read_page(path: Path) -> Page:
     match = FRONT.match(text)
     meta = yaml.load(match.group(1), Loader=FastLoader) if match else {}
     return Page(path, text, html.unescape(meta.get("title", "")), html.unescape(meta.get("description", "")),
-                meta.get("control") or {},
+                meta.get("control") or ControlMeta(),
                 text[match.end():] if match else text)
 
 
 def print_markdown(body: str, figures: str) -> str:
     """Links to other pages become their visible text; figure paths are rewritten with `figures` as the base."""
     body = LINK.sub(lambda m: m.group(1), body)
-    return body.replace("](/figures/", f"]({figures}")
+    return FIGURE.sub(lambda m: f"]({figures}{m.group(1)})", body)

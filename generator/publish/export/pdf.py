@@ -33,7 +33,8 @@ PREAMBLE = r"""
 #show table.cell: set align(left)
 #show link: set text(fill: primary)
 
-#let kv-table(rows) = table(columns: (auto, 1fr), stroke: 0.5pt + luma(170), fill: (x, y) => if x == 0 { primary.lighten(88%) },
+#let kv-table(rows) = table(columns: (auto, 1fr), stroke: 0.5pt + luma(170),
+  fill: (x, y) => if x == 0 { primary.lighten(88%) },
   ..rows.map(r => (text(weight: "bold", r.at(0)), r.at(1))).flatten())
 
 #let doc-header(c) = {

@@ -1,17 +1,11 @@
-"""Rendering: data is text, never template code or HTML; template mistakes name their file and line."""
+"""Rendering: data is text, never template code or HTML; template mistakes name their file and line.
+The Markdown helpers (escaping, blank lines) are in tests/unit/test_markdown.py."""
 from __future__ import annotations
-
-from pathlib import Path
 
 from generator.checks.assess import assess as run
 from generator.publish.docs import write_outcome
-from generator.render.markdown import md_escape
 
-from .conftest import edit, smsgen
-
-
-def test_md_escape_makes_markdown_inert():
-    assert md_escape("a*b*c [x](y) | z_") == r"a\*b\*c \[x\](y) \| z\_"
+from ..conftest import REPO, edit, smsgen
 
 
 def test_jinja_and_html_in_data_appear_literally(mini):
@@ -30,13 +24,13 @@ def test_jinja_and_html_in_data_appear_literally(mini):
 def test_undefined_variable_names_template_file_and_line(mini, tmp_path):
     override = mini.root / "sms_templates" / "procedures" / "document-control.md.j2"
     override.parent.mkdir(parents=True)
-    default = Path(__file__).parents[1] / "sms_templates" / "procedures" / "document-control.md.j2"
+    default = REPO / "sms_templates" / "procedures" / "document-control.md.j2"
     text = default.read_text(encoding="utf-8").replace("{{ org.short_name }} creates", "{{ org.shortname }} creates")
     override.write_text(text, encoding="utf-8")
     outcome = run(mini)
     hit = next(f for f in outcome.findings if f.code == "template.render")
     assert hit.path == "sms_templates/procedures/document-control.md.j2"
-    line = next(n for n, l in enumerate(text.splitlines(), 1) if "org.shortname" in l)
+    line = next(n for n, source in enumerate(text.splitlines(), 1) if "org.shortname" in source)
     assert hit.line == line and "shortname" in hit.message
 
 
@@ -67,19 +61,12 @@ def test_bad_front_matter_is_reported_with_its_line(mini):
 def test_workspace_override_replaces_the_default_template(mini):
     override = mini.root / "sms_templates" / "procedures" / "document-control.md.j2"
     override.parent.mkdir(parents=True)
-    default = Path(__file__).parents[1] / "sms_templates" / "procedures" / "document-control.md.j2"
+    default = REPO / "sms_templates" / "procedures" / "document-control.md.j2"
     override.write_text(default.read_text(encoding="utf-8").replace("## 1 Purpose", "## 1 Our purpose"),
                         encoding="utf-8")
     outcome = run(mini)
     doc = next(d for d in outcome.documents if d.key == "document-control")
     assert "## 1 Our purpose" in doc.body
-
-
-def test_lists_and_tables_after_a_sentence_get_their_blank_line():
-    from generator.render.markdown import normalise_markdown
-
-    text = "Sites:\n- A\n- B\nTable:\n| a | b |\n|---|---|\n| 1 | 2 |\n1. step\n   - nested\n"
-    assert normalise_markdown(text) == "Sites:\n\n- A\n- B\nTable:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n1. step\n   - nested\n"
 
 
 def test_a_task_every_site_plan_gives_is_listed_once(pharma):

@@ -1,22 +1,21 @@
-"""The command line as a user meets it: init, schema, templates, exit codes."""
+"""The command line as a user meets it: init and build in a new workspace, exit codes, exports, the serve loop.
+Init refusing a non-empty directory and the schema command are in tests/unit/test_cli.py."""
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
 import sys
 
+import openpyxl
+
 from generator.cli import main
 from generator.model.datafiles import DATA_FILES
+from generator.publish.serve import rebuild
+from generator.publish.site.registry import site_backend
 
-from .conftest import REPO
-
-
-def test_init_refuses_a_non_empty_directory(tmp_path, capsys):
-    (tmp_path / "keep.txt").write_text("mine")
-    assert main(["init", str(tmp_path)]) == 2
-    assert "not empty" in capsys.readouterr().err
-    assert (tmp_path / "keep.txt").read_text() == "mine"
+from ..conftest import REPO
 
 
 def test_init_scaffolds_a_workspace_with_schemas(tmp_path):
@@ -42,10 +41,6 @@ def test_console_script_runs_without_traceback_on_a_missing_workspace(tmp_path):
 
 
 def test_master_list_exports_csv_and_xlsx(mini, tmp_path):
-    import csv
-
-    import openpyxl
-
     assert main(["-C", str(mini.root), "master-list", "--csv", str(tmp_path / "m.csv"),
                  "--xlsx", str(tmp_path / "m.xlsx")]) == 0
     rows = list(csv.reader((tmp_path / "m.csv").open(encoding="utf-8")))
@@ -56,26 +51,20 @@ def test_master_list_exports_csv_and_xlsx(mini, tmp_path):
     assert book["Master document list"].max_row == len(rows)
 
 
-def test_schema_command_writes_one_schema_per_data_file(tmp_path):
-    assert main(["schema", "--out", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n[:-4]}.schema.json" for n in DATA_FILES)
-    roles = json.loads((tmp_path / "roles.schema.json").read_text())
-    assert "functions" in json.dumps(roles) and "sms_manager" in json.dumps(roles)
-
-
-def test_serve_hook_regenerates_pages_and_navigation_on_every_rebuild(mini):
-    """`smsgen serve` runs MkDocs with this hook: each rebuild renders data and templates again."""
-    from mkdocs.config import load_config
-
-    from generator.publish.site import serve_hook
-
-    config = load_config(config_file=str(mini.mkdocs_yml))
-    serve_hook.on_config(config)
+def test_serve_rebuild_regenerates_pages_and_navigation_on_every_rebuild(mini, tmp_path):
+    """`smsgen serve` calls this on every change: each rebuild renders data and templates again, and the site's
+    name and navigation come from the data."""
+    site = tmp_path / "served"
+    done = rebuild(mini, site_backend("mkdocs"), site)
+    assert done.built, done.findings
     page = mini.docs_dir / "procedures" / "MF-PR-01.md"
     assert "Hull yard" in page.read_text(encoding="utf-8")
+    config = done.request.config()
     assert config["site_name"] == "Mini Freight SMS" and config["nav"][0] == {"Home": "index.md"}
+    assert "Mini Freight SMS" in (site / "index.html").read_text(encoding="utf-8")
     (mini.data_dir / "sites.yml").write_text(
         (mini.data_dir / "sites.yml").read_text(encoding="utf-8").replace("Hull yard", "Hull trailer park"),
         encoding="utf-8")
-    serve_hook.on_config(load_config(config_file=str(mini.mkdocs_yml)))
+    assert rebuild(mini, site_backend("mkdocs"), site).built
     assert "Hull trailer park" in page.read_text(encoding="utf-8")
+    assert "Hull trailer park" in (site / "procedures" / "MF-PR-01" / "index.html").read_text(encoding="utf-8")

@@ -15,7 +15,7 @@ import pytest
 
 from generator.checks.assess import assess as run
 
-from .conftest import REPO, copy_workspace, smsgen
+from ..conftest import REPO, clone_workspace, smsgen
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,25 +30,18 @@ def _need_browser():
         pytest.skip("chromium is not installed")
 
 
-def approve_everything(ws, author: str) -> None:
-    assert smsgen(ws, "submit", "--all", "--by", author) == 0
-    org = run(ws).org
-    for person in org.people:
-        if person.id != author and any(org.role[r].approves for r in person.roles):
-            smsgen(ws, "approve", "--all", "--by", person.id)
-    assert smsgen(ws, "build", "--controlled", "--no-site") == 0
-
-
 @pytest.fixture(scope="session")
-def published(tmp_path_factory):
+def published(tmp_path_factory, request):
     _need_browser()
+    # the reference set approved on 2026-11-02 by its document controller (`approve_everything`, shared with the
+    # Stage 1 pack tests), copied: releasing changes the workspace
+    approved = request.getfixturevalue("approved")
     mp = pytest.MonkeyPatch()
     mp.setenv("SMSGEN_NOW", "2026-11-02T09:00:00+00:00")
-    ws = copy_workspace(tmp_path_factory.mktemp("release") / "ws")
+    ws = clone_workspace(approved, tmp_path_factory.mktemp("release") / "ws")
     org = run(ws).org
     author = org.function["document_controller"].holders[0].id
     top = org.function["top_management"].holders[0].id
-    approve_everything(ws, author)
     assert smsgen(ws, "release", "1.0", "--by", top) == 0
     # revision 2 of the security policy, then release 2.0
     mp.setenv("SMSGEN_NOW", "2026-11-16T09:00:00+00:00")

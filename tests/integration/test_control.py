@@ -1,35 +1,17 @@
-"""Document control: lifecycle, authority, approvals bound to content, review dates, the audit trail."""
+"""Document control: lifecycle, authority, approvals bound to content, review dates, the audit trail.
+Revision labels and month arithmetic are in tests/unit/test_revisions.py."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
 
-from generator.control.revisions import add_months, first_revision, next_revision
 from generator.checks.assess import assess as run
 from generator.control.register import load_register
 
-from .conftest import edit, smsgen
+from ..conftest import edit, smsgen
 
 DOC = "MF-PR-01"
-
-
-def test_numeric_revisions():
-    assert first_revision("numeric") == "1"
-    assert next_revision("9", "numeric") == "10"
-
-
-def test_alpha_revisions_roll_over_like_spreadsheet_columns():
-    assert first_revision("alpha") == "A"
-    assert next_revision("A", "alpha") == "B"
-    assert next_revision("Z", "alpha") == "AA"
-    assert next_revision("AZ", "alpha") == "BA"
-
-
-def test_add_months_clamps_to_month_end():
-    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
-    assert add_months(dt.date(2026, 11, 23), 24) == dt.date(2028, 11, 23)
 
 
 @pytest.fixture

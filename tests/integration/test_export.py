@@ -5,27 +5,30 @@ import hashlib
 import re
 
 import docx
+import pypandoc
 import pypdf
-import pytest
 
-from generator.publish.export import export, plan_export
 from generator.checks.assess import assess as run
+from generator.publish.docs import write_outcome
+from generator.publish.export import brand_of, common, export, plan_export, scheduler
+from generator.publish.export.base import ExportContext
+from generator.publish.export.pdf import PdfExporter
+from generator.publish.export.scheduler import Job, run_jobs
+from generator.publish.site.mkdocs import Downloads, build_site
 
-from .conftest import edit, smsgen
+from ..conftest import edit, smsgen
 
 
 def digest(paths) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
-@pytest.fixture
-def exported(mini):
-    assert smsgen(mini, "build", "--docx", "--pdf", "--no-site") in (0, 1)
-    return mini
+# Fixtures (tests/integration/conftest.py): `mini_built`, the mini set built once with its site, DOCX and PDF, and
+# `mini_outcome`, it assessed, both read only; `exported`, a private copy of `mini_built` for a test that changes it.
 
 
-def test_every_docx_header_carries_id_and_revision(exported):
-    outcome = run(exported)
+def test_every_docx_header_carries_id_and_revision(mini_built, mini_outcome):
+    exported, outcome = mini_built, mini_outcome
     for doc in outcome.documents:
         word = docx.Document(exported.root / "dist" / "docx" / f"{doc.id}.docx")
         section = word.sections[0]
@@ -40,8 +43,9 @@ def test_every_docx_header_carries_id_and_revision(exported):
         assert word.tables[-1].rows[0].cells[0].text == "Rev."
 
 
-def test_every_pdf_page_one_reads_back_the_control_data(exported):
-    for doc in run(exported).documents:
+def test_every_pdf_page_one_reads_back_the_control_data(mini_built, mini_outcome):
+    exported = mini_built
+    for doc in mini_outcome.documents:
         reader = pypdf.PdfReader(exported.root / "dist" / "pdf" / f"{doc.id}.pdf")
         first = reader.pages[0].extract_text()
         assert doc.id in first and "Rev. 1" in first and "Draft" in first
@@ -70,8 +74,6 @@ def test_a_change_reconverts_only_the_document_it_touches(exported):
 
 
 def test_a_converter_failure_names_the_document_and_is_not_a_traceback(exported, monkeypatch, capsys):
-    from generator.publish.export import common
-
     def broken(*args, **kwargs):
         raise common.ConversionError("pandoc: simulated failure")
 
@@ -85,10 +87,6 @@ def test_a_converter_failure_names_the_document_and_is_not_a_traceback(exported,
 
 
 def test_a_hanging_converter_is_stopped_and_named(exported, monkeypatch, tmp_path):
-    import pypandoc
-
-    from generator.publish.export import common
-
     slow = tmp_path / "pandoc"
     slow.write_text("#!/bin/sh\nsleep 30\n")
     slow.chmod(0o755)
@@ -104,11 +102,6 @@ def test_a_hanging_converter_is_stopped_and_named(exported, monkeypatch, tmp_pat
 
 def test_jobs_over_the_memory_budget_still_run_one_at_a_time(exported, monkeypatch):
     """Every conversion counts as heavy and over budget: each runs alone in a fresh process, and all complete."""
-    from generator.publish.export import brand_of, scheduler
-    from generator.publish.export.base import ExportContext
-    from generator.publish.export.pdf import PdfExporter
-    from generator.publish.export.scheduler import Job, run_jobs
-
     monkeypatch.setattr(PdfExporter, "heavy_bytes", 0)
     monkeypatch.setattr(scheduler, "MEMORY_BUDGET", 1)
     outcome = run(exported)
@@ -121,11 +114,11 @@ def test_jobs_over_the_memory_budget_still_run_one_at_a_time(exported, monkeypat
     assert all(pypdf.PdfReader(j.out).pages for j in jobs)
 
 
-def test_the_site_offers_every_documents_docx_and_pdf(mini):
+def test_the_site_offers_every_documents_docx_and_pdf(mini_built, mini_outcome):
     """The site builds while the conversions run; the files it links are the ones in dist/ once they finish."""
-    assert smsgen(mini, "build", "--docx", "--pdf") in (0, 1)
+    mini = mini_built   # `smsgen build --docx --pdf`, cold, asserted to exit 0 or 1, by the fixture
     site, dist = mini.root / "site", mini.root / "dist"
-    for doc in run(mini).documents:
+    for doc in mini_outcome.documents:
         for fmt in ("pdf", "docx"):
             served = site / "downloads" / fmt / f"{doc.id}.{fmt}"
             assert served.read_bytes() == (dist / fmt / f"{doc.id}.{fmt}").read_bytes()
@@ -136,9 +129,6 @@ def test_the_site_offers_every_documents_docx_and_pdf(mini):
 def test_a_failed_conversion_keeps_the_previous_site(built_site, tmp_path):
     """The pages are built before the conversions finish: if one fails, the new site is thrown away, not published
     without its files."""
-    from generator.publish.docs import write_outcome
-    from generator.publish.site.mkdocs import Downloads, build_site
-
     outcome = run(built_site)
     generated = write_outcome(built_site, outcome)
     site = built_site.root / "site"

@@ -9,33 +9,31 @@ import zipfile
 
 import openpyxl
 import pytest
+import yaml
 
-from generator.model.clauses import iso28000
 from generator.checks.assess import assess as run
 from generator.checks.readiness import readiness
+from generator.model.clauses import iso28000
 
-from .conftest import copy_workspace, smsgen
-from .test_browser import approve_everything
+from ..conftest import clone_workspace, copy_workspace, smsgen
+
+# `approved` (tests/conftest.py): the reference set with every document approved, once per session
 
 
 @pytest.fixture(scope="module")
-def approved(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SMSGEN_NOW", "2026-11-02T09:00:00+00:00")
-    ws = copy_workspace(tmp_path_factory.mktemp("pack") / "ws")
-    org = run(ws).org
-    approve_everything(ws, org.function["document_controller"].holders[0].id)
-    mp.undo()
-    return ws
+def stage1_pack(approved, tmp_path_factory):
+    """One Stage 1 pack of the approved reference set, read by the tests below (each writes its own packs beside)."""
+    pack = tmp_path_factory.mktemp("stage1") / "pack.zip"
+    assert smsgen(approved, "pack", "stage1", "--out", str(pack)) == 0
+    return pack
 
 
 def sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_pack_is_written_verifiable_and_deterministic(approved, tmp_path, capsys):
-    first, second = tmp_path / "a.zip", tmp_path / "b.zip"
-    assert smsgen(approved, "pack", "stage1", "--out", str(first)) == 0
+def test_pack_is_written_verifiable_and_deterministic(approved, stage1_pack, tmp_path, capsys):
+    first, second = stage1_pack, tmp_path / "b.zip"   # the first pack: written, exit status 0, by the fixture
     assert smsgen(approved, "verify-pack", str(first)) == 0
     assert smsgen(approved, "pack", "stage1", "--out", str(second)) == 0
     assert sha(first) == sha(second)
@@ -57,9 +55,8 @@ def test_pack_is_written_verifiable_and_deterministic(approved, tmp_path, capsys
         assert {c.number for c in iso28000() if c.depth >= 1} <= numbers
 
 
-def test_tampering_with_a_pack_is_detected(approved, tmp_path, capsys):
-    pack, tampered = tmp_path / "p.zip", tmp_path / "t.zip"
-    assert smsgen(approved, "pack", "stage1", "--out", str(pack)) == 0
+def test_tampering_with_a_pack_is_detected(approved, stage1_pack, tmp_path, capsys):
+    pack, tampered = stage1_pack, tmp_path / "t.zip"   # written, exit status 0, by the fixture
     with zipfile.ZipFile(pack) as src, zipfile.ZipFile(tampered, "w") as dst:
         for info in src.infolist():
             data = src.read(info.filename)
@@ -104,7 +101,6 @@ def test_each_readiness_check_can_fail(workspace, check, mutate):
 
 
 def _drop_scope_site(ws):
-    import yaml
     path = ws.data_dir / "scope.yml"
     data = yaml.safe_load(path.read_text())
     data["scope"]["sites"] = data["scope"]["sites"][:-1]
@@ -112,7 +108,6 @@ def _drop_scope_site(ws):
 
 
 def _drop_commitment(ws, topic):
-    import yaml
     path = ws.data_dir / "policy.yml"
     data = yaml.safe_load(path.read_text())
     data["policy"]["commitments"] = [c for c in data["policy"]["commitments"] if c["topic"] != topic]
@@ -120,7 +115,6 @@ def _drop_commitment(ws, topic):
 
 
 def _unmeasurable_target(ws):
-    import yaml
     path = ws.data_dir / "objectives.yml"
     data = yaml.safe_load(path.read_text())
     data["objectives"][0]["target"] = "Much better than before"
@@ -128,9 +122,22 @@ def _unmeasurable_target(ws):
 
 
 def _accept_high_risk(ws):
-    import yaml
     path = ws.data_dir / "risks.yml"
     data = yaml.safe_load(path.read_text())
     worst = max(data["risks"], key=lambda r: r["likelihood"] * r["impact"])
     worst["treatment"]["option"] = "accept"
     path.write_text(yaml.safe_dump(data))
+
+
+def test_stage1_pack_leaves_the_combined_pdfs_of_an_earlier_build(approved, tmp_path):
+    """pack stage1 converts documents only: the packs `build --packs` made, and files smsgen never made, are not its
+    to delete."""
+    approved = clone_workspace(approved, tmp_path / "copy")
+    assert smsgen(approved, "build", "--controlled", "--all") == 0
+    packs = sorted((approved.root / "dist" / "pdf").glob("*-full-set.pdf"))
+    assert packs
+    before = {p: p.read_bytes() for p in packs}
+    (approved.root / "dist" / "pdf" / "my-notes.pdf").write_bytes(b"%PDF mine")
+    assert smsgen(approved, "pack", "stage1") == 0
+    assert {p: p.read_bytes() for p in packs} == before
+    assert (approved.root / "dist" / "pdf" / "my-notes.pdf").read_bytes() == b"%PDF mine"

@@ -6,18 +6,18 @@ import yaml
 
 from generator.checks.assess import assess as run
 
-from .conftest import smsgen
+from ..conftest import smsgen
 
 
-def test_the_second_organisation_checks_clean(pharma):
-    outcome = run(pharma)
+def test_the_second_organisation_checks_clean(pharma_outcome):
+    outcome = pharma_outcome
     assert outcome.findings == []
     assert len(outcome.documents) >= 100
     assert all(d.id.startswith("MPD-") for d in outcome.documents)
 
 
-def test_the_second_organisation_builds_its_own_set(pharma):
-    assert smsgen(pharma, "build") == 0
+def test_the_second_organisation_builds_its_own_set(pharma_built):
+    pharma = pharma_built   # `smsgen build`, asserted to exit 0, by the fixture
     docs, site = pharma.root / "docs", pharma.root / "site"
     assert (site / "index.html").is_file()
     text = "\n".join(p.read_text(encoding="utf-8") for p in docs.rglob("*.md"))

@@ -5,7 +5,7 @@ import re
 
 from generator.model.load import load
 
-from .conftest import edit, smsgen
+from ..conftest import edit, smsgen
 
 
 def findings_of(ws):
@@ -27,11 +27,12 @@ def test_three_mistakes_in_three_files_are_all_reported(mini, capsys):
     edit(mini.data_dir / "risks.yml", "    owner: ops_manager", "    ownr: ops_manager")
     assert smsgen(mini, "check") == 2
     err = capsys.readouterr().err
-    lines = [l for l in err.splitlines() if re.match(r"^data/\w+\.yml:\d+:\d+: ", l)]
-    assert any(l.startswith("data/roles.yml:15:5: ") and "roles[1].reports_to" in l and "unknown role key 'directr'" in l
-               for l in lines), err
-    assert any(l.startswith("data/sites.yml:") and "sites[0].headcount" in l for l in lines), err
-    assert any(l.startswith("data/risks.yml:") and "risks[0].ownr" in l and "unknown field" in l for l in lines), err
+    lines = [line for line in err.splitlines() if re.match(r"^data/\w+\.yml:\d+:\d+: ", line)]
+    assert any(line.startswith("data/roles.yml:15:5: ") and "roles[1].reports_to" in line
+               and "unknown role key 'directr'" in line for line in lines), err
+    assert any(line.startswith("data/sites.yml:") and "sites[0].headcount" in line for line in lines), err
+    assert any(line.startswith("data/risks.yml:") and "risks[0].ownr" in line and "unknown field" in line
+               for line in lines), err
     assert "did you mean 'director'?" in err
     assert "did you mean 'owner'?" in err
     assert "Traceback" not in err
@@ -46,7 +47,8 @@ def test_yaml_syntax_error_names_its_line(mini, capsys):
 
 
 def test_duplicate_keys_and_ids(mini):
-    edit(mini.data_dir / "organisation.yml", "  sector: Freight forwarding", "  sector: Freight forwarding\n  sector: Haulage")
+    edit(mini.data_dir / "organisation.yml", "  sector: Freight forwarding",
+         "  sector: Freight forwarding\n  sector: Haulage")
     edit(mini.data_dir / "risks.yml", "  - id: R-02", "  - id: R-01")
     found = findings_of(mini)
     assert any(f.code == "yaml.duplicate-key" and f.path == "data/organisation.yml" and f.line == 8 for f in found)
@@ -81,7 +83,8 @@ def test_risk_values_outside_the_scale_and_gaps_in_bands(mini):
 
 
 def test_every_function_needs_exactly_one_role(mini):
-    edit(mini.data_dir / "roles.yml", "functions: [security_supervisor, security_officer]", "functions: [security_officer]")
+    edit(mini.data_dir / "roles.yml", "functions: [security_supervisor, security_officer]",
+         "functions: [security_officer]")
     edit(mini.data_dir / "roles.yml", "internal_audit_lead]", "internal_audit_lead, security_officer]")
     found = findings_of(mini)
     assert any(f.code == "data.function-unassigned" and "security_supervisor" in f.message for f in found)
@@ -89,7 +92,8 @@ def test_every_function_needs_exactly_one_role(mini):
 
 
 def test_reporting_lines_must_form_a_tree(mini):
-    edit(mini.data_dir / "roles.yml", "    code: DIR\n    title: Director\n", "    code: DIR\n    title: Director\n    reports_to: yard_guard\n")
+    edit(mini.data_dir / "roles.yml", "    code: DIR\n    title: Director\n",
+         "    code: DIR\n    title: Director\n    reports_to: yard_guard\n")
     found = findings_of(mini)
     assert any(f.code == "data.reporting-line" for f in found)
 

@@ -1,10 +1,11 @@
 """Each Stage 1 readiness check passes on a fixture that meets it and fails on one that does not."""
 from __future__ import annotations
 
+import generator.checks.assess
 from generator.checks.assess import assess as run
 from generator.checks.readiness import readiness
 
-from .conftest import smsgen
+from ..conftest import smsgen
 
 FRONT = ("---\nkey: {key}\nnumber: '{number}'\ntitle: {title}\nsummary: For the readiness tests.\ntype: {type}\n"
          "clauses: [{clauses}]\nowner: sms_manager\napprover: sms_manager\n---\n{body}\n")
@@ -21,7 +22,8 @@ def check(ws, key: str):
     return next(c for c in readiness(outcome.org, outcome.documents, outcome.states) if c.key == key)
 
 
-AUDIT_BODY = ("| Clause | Quarter |\n|---|---|\n{% for c in clauses.values() if c.standard == 'ISO 28000' and c.depth == 1 "
+AUDIT_BODY = ("| Clause | Quarter |\n|---|---|\n"
+              "{% for c in clauses.values() if c.standard == 'ISO 28000' and c.depth == 1 "
               "%}| {{ c.number }} | Q{{ loop.index % 4 + 1 }} |\n{% endfor %}")
 
 
@@ -39,7 +41,8 @@ def test_audit_programme_must_cover_every_clause(mini):
 def test_management_review_needs_minutes(mini):
     assert check(mini, "management-review").passed
     template(mini, "forms/management-review-minutes.md.j2", key="form-management-review-minutes", number="34",
-             title="Management review minutes", type="form", clauses="'9.3.2'", body="| Input | Decision |\n|---|---|\n| | |")
+             title="Management review minutes", type="form", clauses="'9.3.2'",
+             body="| Input | Decision |\n|---|---|\n| | |")
     result = check(mini, "management-review")
     assert not result.passed and "no management review minutes form (clause 9.3.3)" in result.details
 
@@ -78,8 +81,6 @@ def test_failed_readiness_checks_are_check_warnings(mini):
 
 
 def test_a_check_failing_many_times_reports_the_first_few_and_a_count(mini, monkeypatch):
-    import generator.checks.assess
-
     monkeypatch.setattr(generator.checks.assess, "READINESS_DETAILS_SHOWN", 1)
     scope = mini.root / "data" / "scope.yml"
     text = scope.read_text(encoding="utf-8")

@@ -1,0 +1,48 @@
+"""Builds shared by the integration layer, made once per session and only read by the tests that take them.
+
+A test that changes a workspace takes a private copy instead (`exported` for the mini set with its DOCX and PDF):
+copying a built workspace with its dist/ is much cheaper than building it again."""
+from __future__ import annotations
+
+import pytest
+
+from generator.base.workspace import Workspace
+from generator.checks.assess import assess as run
+
+from ..conftest import MINI, PHARMA, clone_workspace, copy_workspace, smsgen
+
+
+@pytest.fixture(scope="session")
+def mini_built(tmp_path_factory) -> Workspace:
+    """The mini organisation built once, cold, as a user does: pages, the site built while every DOCX and PDF
+    converts, and the site offering them. Read only."""
+    ws = copy_workspace(tmp_path_factory.mktemp("mini-built") / "mini", MINI)
+    assert smsgen(ws, "build", "--docx", "--pdf") in (0, 1)
+    return ws
+
+
+@pytest.fixture(scope="session")
+def mini_outcome(mini_built):
+    """The mini organisation assessed (loaded, rendered, checked) once. Read only."""
+    return run(mini_built)
+
+
+@pytest.fixture
+def exported(mini_built, tmp_path) -> Workspace:
+    """A private copy of the built mini workspace, DOCX, PDF and export cache included: nothing converts again until
+    the test changes something."""
+    return clone_workspace(mini_built, tmp_path / "mini")
+
+
+@pytest.fixture(scope="session")
+def pharma_built(tmp_path_factory) -> Workspace:
+    """The second organisation (pharmaceutical distributor) built into pages and a site once. Read only."""
+    ws = copy_workspace(tmp_path_factory.mktemp("pharma-built") / "pharma", PHARMA)
+    assert smsgen(ws, "build") == 0
+    return ws
+
+
+@pytest.fixture(scope="session")
+def pharma_outcome(pharma_built):
+    """The second organisation assessed once. Read only."""
+    return run(pharma_built)

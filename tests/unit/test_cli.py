@@ -1,0 +1,21 @@
+"""The command line where no document set is rendered: init refusing a non-empty directory, and the schema command."""
+from __future__ import annotations
+
+import json
+
+from generator.cli import main
+from generator.model.datafiles import DATA_FILES
+
+
+def test_init_refuses_a_non_empty_directory(tmp_path, capsys):
+    (tmp_path / "keep.txt").write_text("mine")
+    assert main(["init", str(tmp_path)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_schema_command_writes_one_schema_per_data_file(tmp_path):
+    assert main(["schema", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n[:-4]}.schema.json" for n in DATA_FILES)
+    roles = json.loads((tmp_path / "roles.schema.json").read_text())
+    assert "functions" in json.dumps(roles) and "sms_manager" in json.dumps(roles)
