@@ -2,15 +2,20 @@
 and what git said, never a CalledProcessError traceback."""
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
 from generator.base.errors import GitError
 
 
-def git(root: Path, *args: str, check: bool = True, text: bool = False) -> subprocess.CompletedProcess:
+def git(root: Path, *args: str, check: bool = True, text: bool = False, env: dict[str, str] | None = None,
+        cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run git on the repository at `root` (from `cwd`, default `root`), with `env` added to the environment."""
+    command = ["git", f"--git-dir={root / '.git'}", *args] if cwd is not None else ["git", *args]
     try:
-        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=text)
+        done = subprocess.run(command, cwd=cwd or root, capture_output=True, text=text,
+                              env={**os.environ, **env} if env else None)
     except OSError as exc:
         raise GitError(" ".join(args), f"git could not be run: {exc.strerror or exc}") from None
     if check and done.returncode != 0:
