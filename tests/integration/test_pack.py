@@ -8,6 +8,7 @@ import shutil
 import zipfile
 
 import openpyxl
+import pypdf
 import pytest
 import yaml
 
@@ -141,3 +142,14 @@ def test_stage1_pack_leaves_the_combined_pdfs_of_an_earlier_build(approved, tmp_
     assert smsgen(approved, "pack", "stage1") == 0
     assert {p: p.read_bytes() for p in packs} == before
     assert (approved.root / "dist" / "pdf" / "my-notes.pdf").read_bytes() == b"%PDF mine"
+
+
+def test_the_risk_register_prints_its_table_on_landscape_pages(approved, stage1_pack):
+    """Thirteen columns do not fit across a portrait page: the register's table turns the page, the rest stays
+    portrait (the pack fixture converted every document)."""
+    register = next(d for d in run(approved).documents if d.key == "risk-register")
+    pages = pypdf.PdfReader(approved.root / "dist" / "pdf" / f"{register.id}.pdf").pages
+    landscape = [n for n, page in enumerate(pages) if page.mediabox.width > page.mediabox.height]
+    assert pages[0].mediabox.width < pages[0].mediabox.height and landscape
+    text = " ".join(pages[n].extract_text() for n in landscape)
+    assert "Vulnerability" in text and "Residual" in text

@@ -21,6 +21,7 @@ from generator.base.files import normalise_zip, write_atomic
 from generator.publish.export.base import Brand, ExportContext, Exporter, timestamp
 from generator.publish.export.common import HISTORY_HEADER, approval_rows, history_rows, pandoc, status_text
 from generator.publish.export.page import Page, print_markdown
+from generator.publish.export.tables import fit_tables
 
 A4 = (210, 297)
 MARGIN_MM = 20
@@ -54,7 +55,7 @@ def reference_docx(brand: Brand) -> bytes:
 
 def write_docx(page: Page, brand: Brand, root: Path, reference: Path, logo_png: bytes | None,
                when: datetime) -> bytes:
-    markdown = print_markdown(page.body, "figures/")
+    markdown = fit_tables(print_markdown(page.body, "figures/"), landscape=False)
     raw = pandoc(markdown, "docx", f"--reference-doc={reference}", f"--resource-path={root}")
     try:
         return _decorate(raw, page, brand, logo_png, when)
@@ -153,7 +154,7 @@ class DocxExporter(Exporter):
     """Word documents: pandoc with the organisation's reference document, then python-docx for the control parts."""
     name = "docx"
     label = "DOCX"
-    version = "3"
+    version = "4"   # 4: column widths from content
 
     def prepare(self, context: ExportContext) -> None:
         """The reference document and a PNG of the logo (Word headers cannot hold SVG), made once per run."""

@@ -13,6 +13,7 @@ from generator.base.errors import ConversionError
 from generator.publish.export.base import Brand, ExportContext, Exporter, timestamp
 from generator.publish.export.common import HISTORY_HEADER, approval_rows, history_rows, pandoc, status_text
 from generator.publish.export.page import Page, print_markdown
+from generator.publish.export.tables import LANDSCAPE, PORTRAIT, fit_tables
 
 PREAMBLE = r"""
 #let brand = json(bytes(sys.inputs.brand))
@@ -97,7 +98,7 @@ def control_input(page: Page) -> dict:
 
 def typst_body(page: Page) -> str:
     """The page body as typst markup; headings shifted one level below the document's own title heading."""
-    markdown = print_markdown(page.body, "/figures/")
+    markdown = fit_tables(print_markdown(page.body, "/figures/"), landscape=True)
     return pandoc(markdown, "typst", "--shift-heading-level-by=1").decode("utf-8")
 
 
@@ -137,7 +138,9 @@ def write_pdf(page: Page, brand: Brand, root: Path, timestamp: int) -> bytes:
 
 def write_report(markdown: str, title: str, brand: Brand, root: Path, timestamp: int, landscape: bool = True) -> bytes:
     """A register or report page (master list, clause matrix, readiness) as PDF, with the organisation header."""
-    body = pandoc(print_markdown(markdown.replace("<br>", "; "), "/figures/"), "typst").decode("utf-8")
+    printable = fit_tables(print_markdown(markdown.replace("<br>", "; "), "/figures/"), landscape=False,
+                           across=LANDSCAPE if landscape else PORTRAIT)
+    body = pandoc(printable, "typst").decode("utf-8")
     source = (PREAMBLE + f"\n#set page(flipped: {'true' if landscape else 'false'}, "
               "header: [#set text(size: 8pt); #text(weight: \"bold\", brand.name) #h(1fr) #sys.inputs.title "
               "#v(-4pt) #line(length: 100%, stroke: 0.75pt + primary)], "
@@ -151,7 +154,7 @@ class PdfExporter(Exporter):
     """PDF: pandoc to typst markup, laid out by typst with the control header, footer and revision history."""
     name = "pdf"
     label = "PDF"
-    version = "3"
+    version = "4"   # 4: column widths from content, wide tables on landscape pages
     # typst lays out a whole document in memory (about 1 MB per KB of Markdown) and never frees its memo cache
     heavy_bytes = 50_000
 
