@@ -21,9 +21,40 @@ def write_atomic(path: Path, content: str | bytes) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; outputs are ordinary readable files
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc.filename, str):
+            exc.filename = str(path)   # a full disk fails a write(), which names no file: name the one being written
         raise
+    fsync_dir(path.parent)   # the rename itself is only durable once the directory entry is on disk
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a directory's entries (a rename, a new or removed file) durable. Where a platform cannot open a
+    directory for syncing (Windows), there is nothing more to do."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def within(path: Path, folder: Path) -> bool:
+    """Whether removing or replacing `path` touches something inside `folder`: its directory, symbolic links
+    followed, is in the folder (a link named by `path` is itself removed, never what it points to). A list of files
+    smsgen wrote (a manifest, a cache) is read back from disk: an entry naming `../`, an absolute path or a path
+    through a linked folder is not smsgen's to delete."""
+    try:
+        base = folder.resolve()
+        where = Path(os.path.abspath(path))
+        return where != base and (where.parent.resolve() / where.name).is_relative_to(base)
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def write_if_changed(path: Path, content: str) -> bool:

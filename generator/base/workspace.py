@@ -1,6 +1,7 @@
 """Where a workspace keeps its inputs and outputs, and the default library it falls back on."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,20 @@ class Workspace:
         return unique
 
     def display(self, path: Path) -> str:
-        """A path as users should see it in messages: relative to the workspace when inside it."""
+        """A path as users should see it in messages: relative to the workspace when inside it. A symbolic link is
+        named as the user wrote it (data/sites.yml), not as where it points; a looping one cannot be resolved at all."""
+        try:
+            return str(Path(os.path.abspath(path)).relative_to(self.root))
+        except ValueError:
+            pass
         try:
             return str(path.resolve().relative_to(self.root))
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             return str(path)
+
+    def contains(self, path: Path) -> bool:
+        """Whether `path`, symbolic links followed, is inside the workspace: what data names is never elsewhere."""
+        try:
+            return path.resolve(strict=True).is_relative_to(self.root)
+        except (OSError, RuntimeError):   # missing, or a loop of links
+            return False

@@ -61,22 +61,20 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
     """Load, render, check and compute control state: everything a command needs to know about the set, with every
     finding. Writes nothing.
 
-    A controlled assessment turns every unapproved or changed document into an error. An audience assessment marks
-    unpublished the documents classified above the audience's level.
+    A controlled assessment turns every unapproved or changed document into an error. The audience is only checked
+    here: the set renders and is checked the same for every audience (what is approved is one text); what an audience
+    may see is decided when its pages are written (generator.publish.audience).
     """
     out = Outcome(controlled=controlled, audience=audience)
     org, findings, _ = load(ws)
     out.org, out.findings = org, findings
     if org is None or findings.fatal:
         return out
-    level = None
-    if audience is not None:
-        if audience not in org.documents.audiences:
-            out.findings.add("build.audience", Severity.fatal, f"unknown audience '{audience}'", "data/documents.yml",
-                             hint="audiences: " + ", ".join(org.documents.audiences))
-            return out
-        level = org.documents.audiences[audience].level
-    result = render(ws, org, max_level=level)
+    if audience is not None and audience not in org.documents.audiences:
+        out.findings.add("build.audience", Severity.fatal, f"unknown audience '{audience}'", "data/documents.yml",
+                         hint="audiences: " + ", ".join(org.documents.audiences))
+        return out
+    result = render(ws, org)
     out.result, out.documents = result, result.documents
     out.findings += result.findings
     if result.findings.fatal:

@@ -1,6 +1,7 @@
 """Integrity checks over the rendered document set: coverage, links, forms, job descriptions, placeholders."""
 from __future__ import annotations
 
+import html
 import re
 
 from generator.base.findings import Findings, Severity
@@ -19,9 +20,12 @@ def check_documents(org: Organisation, documents: list[Document]) -> Findings:
     findings = Findings()
     findings += _clause_coverage(documents)
     findings += _placeholders(documents)
+    findings += _link_schemes(documents)
     findings += _forms_used(documents)
+    findings += _forms_readable(documents)
     findings += _job_descriptions(org, documents)
     findings += _approvers_have_authority(org, documents)
+    findings += _owner_is_not_approver(documents)
     return findings
 
 
@@ -36,6 +40,27 @@ def _approvers_have_authority(org: Organisation, documents: list[Document]) -> F
                          f"{doc.id}: its approver, {doc.approver.title}, may not approve {doc.type_def.label.lower()}",
                          doc.template.display, hint=f"add '{doc.type}' to `approves` of role '{doc.approver.key}' "
                                                     "in data/roles.yml, or name another approver function")
+    return findings
+
+
+def _owner_is_not_approver(documents: list[Document]) -> Findings:
+    """A template must not name one function as both owner and approver: the owner's holder prepares the document, so
+    the same person would approve their own work, which an auditor reads as no segregation of duties."""
+    findings, seen = Findings(), set()
+    for doc in documents:
+        meta, template = doc.template.meta, doc.template
+        if meta is None or meta.owner != meta.approver or template.relpath in seen:
+            continue
+        seen.add(template.relpath)
+        message = f"the owner and the approver are the same SMS function, {meta.owner.value}: its holder would " \
+                  "approve their own document"
+        hint = "set `approver:` to the function that signs the document off: top_management for system-level " \
+               "documents and the policy, the sms_manager for documents another function owns"
+        if template.source is not None:
+            findings.append(template.source.finding(("approver",), message, "set.owner-approves", hint,
+                                                    Severity.error))
+        else:
+            findings.add("set.owner-approves", Severity.error, message, template.display, hint=hint)
     return findings
 
 
@@ -73,6 +98,32 @@ def _placeholders(documents: list[Document]) -> Findings:
     return findings
 
 
+# Where a rendered page says where to go: Markdown links and images, and href/src of HTML tags a template writes
+# itself (text from data has its brackets escaped and its '<' as '&lt;', so it forms neither).
+LINK_TARGET = re.compile(r"(?<!\\)\]\(\s*<?([^)\s>]*)"
+                         r"|<[a-zA-Z][^<>]*?\s(?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?([^\"'\s>]*)", re.I)
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def _link_schemes(documents: list[Document]) -> Findings:
+    """Every link leads to a page of the set or to an http(s)/mailto address: a javascript: or data: link (from a
+    template, or data a template put in a link) would run in the reader's browser. Fatal: such a page is never
+    written."""
+    findings = Findings()
+    for doc in documents:
+        for number, line in enumerate(doc.body.splitlines(), 1):
+            for match in LINK_TARGET.finditer(line):
+                # browsers decode entities and drop tabs, newlines and controls before reading the scheme
+                target = re.sub(r"[\x00-\x20]", "", html.unescape(match.group(1) or match.group(2) or ""))
+                scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+                if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+                    findings.add("set.link-scheme", Severity.fatal, f"{doc.id}: a link to '{scheme.group(1)}:' in "
+                                 f"line {number} of the rendered document", doc.template.display,
+                                 hint="links go to pages of the set (ref()) or to http(s) and mailto addresses; "
+                                      "data is never a link target")
+    return findings
+
+
 def _forms_used(documents: list[Document]) -> Findings:
     """Every form is named by at least one procedure, plan or instruction, so no record is orphaned."""
     used = {ref for doc in documents if doc.type in PROCEDURE_TYPES for ref in doc.references}
@@ -82,6 +133,26 @@ def _forms_used(documents: list[Document]) -> Findings:
             findings.add("set.form-unused", Severity.error, f"form {doc.id} ({doc.title}) is used by no procedure",
                          doc.template.display, hint="reference it with ref('" + doc.key + "') from the procedure "
                                                     "that produces the record")
+    return findings
+
+
+def _forms_readable(documents: list[Document]) -> Findings:
+    """A blank form is readable by everyone who reads a document telling them to fill it in: otherwise their site
+    says "record it on a confidential document (not published on this site)". The completed record may be classified
+    higher (`record_classification`); the blank form may not."""
+    by_id = {d.id: d for d in documents}
+    findings, seen = Findings(), set()
+    for doc in documents:
+        for form in (by_id[r] for r in sorted(doc.references) if r in by_id and by_id[r].type == "form"):
+            if form is doc or form.classification.visible_at(doc.classification.level) or form.id in seen:
+                continue
+            seen.add(form.id)
+            findings.add("set.form-hidden", Severity.error,
+                         f"form {form.id} is classified {form.classification.value}, but {doc.id} "
+                         f"({doc.classification.value}) tells its readers to use it: they cannot see the blank form",
+                         form.template.display,
+                         hint="classify the blank form no higher than the documents that use it; put the completed "
+                              "record's classification in `record_classification`")
     return findings
 
 

@@ -57,12 +57,27 @@ def parser() -> argparse.ArgumentParser:
             c.add_argument(flag, **options)
         c.set_defaults(handler="control:lifecycle")
 
-    lifecycle("submit", "submit drafts for approval (freezes their content)", ("--comment", {"default": ""}))
+    lifecycle("submit", "submit drafts for approval (freezes their content)", ("--comment", {"default": ""}),
+              ("--author", {"metavar": "PERSON", "help": "who prepared the revision (default: for a first issue a "
+                            "holder of the document's owner function; for a revision, whoever revised it)"}))
     lifecycle("approve", "approve documents in review; records the fingerprint of the approved content",
               ("--comment", {"default": ""}), ("--effective", {"metavar": "YYYY-MM-DD", "help": "default: today"}))
     lifecycle("reject", "return documents in review to draft", ("--comment", {"required": True}))
     lifecycle("revise", "open the next revision of approved documents", ("--change", {"required": True}))
     lifecycle("withdraw", "make documents obsolete", ("--reason", {"required": True}))
+    s = sub.add_parser("delegate", help="let another person approve for an SMS function (recorded, audited); "
+                       "--revoke ID ends a delegation")
+    s.add_argument("--function", metavar="F", help="the SMS function whose approvals are delegated")
+    s.add_argument("--to", metavar="PERSON", help="the delegate (person id)")
+    s.add_argument("--by", required=True, metavar="PERSON", help="a holder of the function (person id)")
+    s.add_argument("--reason", required=True, metavar="TEXT")
+    s.add_argument("--until", metavar="YYYY-MM-DD", help="last day the delegation applies (default: until revoked)")
+    s.add_argument("--revoke", metavar="ID", help="end the delegation ID (e.g. D1) instead")
+    s.set_defaults(handler="control:delegate")
+    s = sub.add_parser("recover", help="complete a document-control action that was interrupted (crash, power loss)")
+    s.add_argument("--discard", action="store_true",
+                   help="set the interrupted action's journal aside unapplied instead (when it cannot be completed)")
+    s.set_defaults(handler="control:recover")
     s = sub.add_parser("status", help="revision, status and review dates of documents")
     s.add_argument("ids", nargs="*", metavar="ID")
     s.add_argument("--type", action="append", metavar="TYPE")
@@ -70,7 +85,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("review-due", help="documents overdue or due for periodic review")
     s.add_argument("--within", type=days, default=30, metavar="DAYS", help="look-ahead (default 30 days)")
     s.set_defaults(handler="control:review_due")
-    s = sub.add_parser("verify", help="check the audit log's hash chain and that it explains the register")
+    s = sub.add_parser("verify", help="check the audit log's hash chain, that it explains the register, and the "
+                       "approved snapshots")
     s.set_defaults(handler="control:verify_command")
     s = sub.add_parser("master-list", help="export the master document list as CSV and/or XLSX")
     s.add_argument("--csv", metavar="FILE")
@@ -85,7 +101,8 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("verify-pack", help="check every file of a pack against its manifest")
     s.add_argument("file")
     s.set_defaults(handler="outputs:verify_pack_command")
-    s = sub.add_parser("release", help="release the controlled site as VERSION (alias latest) with mike")
+    s = sub.add_parser("release", help="release the controlled site as VERSION (alias latest) on the local branch "
+                                       "smsgen-site")
     s.add_argument("version")
     s.add_argument("--by", required=True, metavar="PERSON")
     s.add_argument("--audience", metavar="NAME", help="release the site of one audience (e.g. employees)")

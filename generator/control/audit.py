@@ -1,25 +1,29 @@
 """The audit trail: an append-only, hash-chained JSON-lines log of every document-control action.
 
 Each entry holds the SHA-256 of the previous entry, so removing, reordering or editing any line breaks the chain.
+The log is read defensively: a line may have been edited by hand into anything JSON can hold, and every such line is
+reported against its line number rather than crashing whoever reads it. Lines are written only through the control
+store (store.py), which appends them as part of one recoverable transaction.
 """
 from __future__ import annotations
 
 import getpass
 import hashlib
 import json
-import os
 import subprocess
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 GENESIS = "0" * 64
 
-# What the writers log; `append` adds who was at the keyboard, the sequence number and the chain.
-# One document-control action (functional form: `from` is a keyword).
+# What the writers log; `chain_lines` adds who was at the keyboard, the sequence number and the chain.
+# One document-control action (functional form: `from` is a keyword). `delegation` names the delegation an approver
+# acted under, when there was one.
 ActionEntry = TypedDict("ActionEntry", {
     "action": str, "document": str, "revision": str, "from": str, "to": str, "by": str, "by_name": str, "at": str,
-    "fingerprint": str, "comment": str})
+    "fingerprint": str, "comment": str, "delegation": NotRequired[str]})
 
 
 class ReleaseEntry(TypedDict):
@@ -29,6 +33,42 @@ class ReleaseEntry(TypedDict):
     by_name: str
     at: str
     documents: int     # how many documents the release contains
+
+
+class DelegationEntry(TypedDict):
+    action: str        # delegate | revoke
+    delegation: str    # the delegation's id
+    function: str
+    to: str
+    by: str
+    by_name: str
+    at: str
+    until: str         # "" when open-ended
+    comment: str       # the reason
+
+
+LogEntry = ActionEntry | ReleaseEntry | DelegationEntry
+
+DOCUMENT_ACTIONS = ("submit", "approve", "reject", "revise", "withdraw", "supersede")
+# The fields each kind of entry must carry, with their JSON types, beyond the chain's own (seq, prev, hash).
+_STR, _INT = (str,), (int,)
+REQUIRED: dict[str, dict[str, tuple[type, ...]]] = {
+    **{action: {"document": _STR, "revision": _STR, "from": _STR, "to": _STR, "by": _STR, "at": _STR,
+                "fingerprint": _STR} for action in DOCUMENT_ACTIONS},
+    "release": {"version": _STR, "by": _STR, "at": _STR, "documents": _INT},
+    "delegate": {"delegation": _STR, "function": _STR, "to": _STR, "by": _STR, "at": _STR, "until": _STR,
+                 "comment": _STR},
+    "revoke": {"delegation": _STR, "by": _STR, "at": _STR, "comment": _STR},
+}
+CHAIN_FIELDS: dict[str, tuple[type, ...]] = {"seq": _INT, "prev": _STR, "hash": _STR}
+
+
+@dataclass
+class LogLine:
+    """One non-blank line of the log: its line number in the file, the entry, or why it is not one."""
+    number: int
+    entry: dict[str, Any] | None
+    problem: str = ""
 
 
 def _canonical(entry: Mapping[str, object]) -> str:
@@ -59,24 +99,55 @@ def _git_config(key: str) -> str:
     return subprocess.run(["git", "config", key], capture_output=True, text=True, timeout=5).stdout.strip()
 
 
-def read_entries(path: Path) -> list[dict[str, Any]]:
-    """The log as written, each line's JSON object; a line that is not JSON becomes {"_unreadable": ..., "_line": N}."""
+def entry_problem(value: object) -> str:
+    """Why a parsed JSON value is not a log entry ("" when it is one): hand edits can leave any JSON on a line."""
+    if not isinstance(value, dict):
+        kind = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "a boolean",
+                type(None): "null"}.get(type(value), type(value).__name__)
+        return f"not a log entry: {kind} where an object was expected"
+    action = value.get("action")
+    if not isinstance(action, str):
+        return "not a log entry: it has no action"
+    required = REQUIRED.get(action)
+    if required is None:
+        return f"not a log entry: unknown action '{action}'"
+    for name, types in {**required, **CHAIN_FIELDS}.items():
+        if name not in value:
+            return f"not a log entry: action '{action}' without '{name}'"
+        if not isinstance(value[name], types) or isinstance(value[name], bool):
+            return f"not a log entry: '{name}' of action '{action}' is not a {types[0].__name__}"
+    return ""
+
+
+def read_log(path: Path) -> list[LogLine]:
+    """Every non-blank line of the log, each an entry or the reason it is not one."""
     if not path.exists():
         return []
-    entries: list[dict[str, Any]] = []
+    lines: list[LogLine] = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                entries.append(json.loads(line))
-            except json.JSONDecodeError:
-                entries.append({"_unreadable": line, "_line": number})
-    return entries
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            lines.append(LogLine(number, None, "not valid JSON"))
+            continue
+        problem = entry_problem(value)
+        lines.append(LogLine(number, value if not problem else None, problem))
+    return lines
 
 
-def append(path: Path, entries: Sequence[ActionEntry | ReleaseEntry]) -> None:
-    """Chain and append entries. The file only ever grows: existing lines are never rewritten."""
-    existing = read_entries(path)
-    prev: str = existing[-1].get("hash", GENESIS) if existing else GENESIS
+def read_entries(path: Path) -> list[dict[str, Any]]:
+    """The log's entries in order; a line that is not an entry becomes {"_unreadable": ..., "_line": N}."""
+    return [line.entry if line.entry is not None else {"_unreadable": line.problem, "_line": line.number}
+            for line in read_log(path)]
+
+
+def chain_lines(existing: Sequence[LogLine], entries: Sequence[LogEntry]) -> list[str]:
+    """The lines that append `entries` to a log holding `existing`: each chained to the one before, numbered, with
+    who was at the keyboard."""
+    last = existing[-1].entry if existing else None
+    prev = str(last.get("hash", GENESIS)) if last is not None else GENESIS
     seq = len(existing)
     who = identity()
     lines = []
@@ -86,28 +157,25 @@ def append(path: Path, entries: Sequence[ActionEntry | ReleaseEntry]) -> None:
         prev = entry_hash(chained)
         chained["hash"] = prev
         lines.append(_canonical(chained))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
+    return lines
 
 
-def verify_chain(entries: list[dict[str, Any]]) -> list[str]:
-    """Every way the log no longer matches its own chain, as messages naming the line."""
-    problems: list[str] = []
-    prev: str | None = GENESIS   # None after an unreadable line: the next line cannot be checked against it
-    for line, entry in enumerate(entries, 1):
-        if "_unreadable" in entry:
-            problems.append(f"line {line}: not valid JSON")
+def verify_chain(lines: Sequence[LogLine]) -> list[tuple[int, str]]:
+    """Every way the log no longer matches its own chain: (line number, message)."""
+    problems: list[tuple[int, str]] = []
+    prev: str | None = GENESIS   # None after a bad line: the next line cannot be checked against it
+    for seq, line in enumerate(lines, 1):
+        entry = line.entry
+        if entry is None:
+            problems.append((line.number, line.problem))
             prev = None
             continue
-        if entry.get("seq") != line:
-            problems.append(f"line {line}: sequence number {entry.get('seq')} where {line} was expected "
-                            "(an entry was removed or the order changed)")
-        if prev is not None and entry.get("prev") != prev:
-            problems.append(f"line {line}: does not chain to the entry before it (removed, reordered or edited)")
-        if entry.get("hash") != entry_hash(entry):
-            problems.append(f"line {line}: content does not match its hash (edited)")
-        prev = entry.get("hash")
+        if entry["seq"] != seq:
+            problems.append((line.number, f"sequence number {entry['seq']} where {seq} was expected "
+                                          "(an entry was removed or the order changed)"))
+        if prev is not None and entry["prev"] != prev:
+            problems.append((line.number, "does not chain to the entry before it (removed, reordered or edited)"))
+        if entry["hash"] != entry_hash(entry):
+            problems.append((line.number, "content does not match its hash (edited)"))
+        prev = entry["hash"]
     return problems

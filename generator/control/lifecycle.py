@@ -2,7 +2,13 @@
 
 Every action is checked in full before anything is written: a refused action (unknown person, no authority,
 approving one's own revision, wrong state) names its reasons and leaves the register and the audit log untouched.
-A bulk action is all or nothing.
+A bulk action is all or nothing, and it is one transaction of the control store (store.py).
+
+Who may do what follows the document, not the document type: a document is approved (rejected, withdrawn) by a
+holder of its approver function, the `approver:` of its template, or by someone a holder has delegated that function
+to (delegation.py). Segregation of duties: the author (who prepared the revision: for a first issue a holder of the
+owner function unless `submit --author` names someone else, for a later revision whoever revised it) and the
+reviewer (who submitted it) may not approve it.
 """
 from __future__ import annotations
 
@@ -15,25 +21,42 @@ from generator.base.clock import now
 from generator.base.errors import UserError
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
-from generator.control import audit
 from generator.control.audit import ActionEntry
-from generator.control.register import Entry, Event, Register, Revision, fingerprint, load_register, save_register
+from generator.control.delegation import holds, in_force_for
+from generator.control.register import Delegation, Entry, Event, Register, Revision, fingerprint
 from generator.control.revisions import first_revision, next_revision
-from generator.control.snapshots import write_snapshot
+from generator.control.store import Transaction
 from generator.model.organisation import Organisation
 from generator.render.document import Document
 
 
+def approver_function(doc: Document) -> str:
+    """The SMS function that approves the document: the `approver:` of its template."""
+    assert doc.template.meta is not None     # a rendered document's template has front matter
+    return doc.template.meta.approver.value
+
+
+def owner_function(doc: Document) -> str:
+    assert doc.template.meta is not None
+    return doc.template.meta.owner.value
+
+
 @dataclass
 class Controller:
+    """The lifecycle actions on one transaction of the control store: the register it read under the lock is the
+    one the actions check and change, and the one committed."""
     ws: Workspace
     org: Organisation
     documents: list[Document]
+    txn: Transaction
     register: Register = field(init=False)
 
     def __post_init__(self):
-        self.register = load_register(self.ws.register_file, self.ws.display(self.ws.register_file))
+        self.register = self.txn.register
         self.by_ref = {d.id: d for d in self.documents} | {d.key: d for d in self.documents}
+        self.at = now().isoformat()          # the time of the action: delegations are checked against it
+        self.author: str | None = None       # `submit --author`
+        self.snapshots: dict[tuple[str, str], str] = {}
 
     # --- selection ----------------------------------------------------------------------------------------------
 
@@ -69,35 +92,65 @@ class Controller:
                                      (f"did you mean '{close[0]}'? " if close else "") + "people are the ids in "
                                      "data/people.yml"))
 
+    def approves_as(self, person_id: str, doc: Document) -> tuple[bool, Delegation | None]:
+        """Whether the person may approve the document: as a holder of its approver function, or under a delegation
+        in force now (returned, so the approval names it)."""
+        function = approver_function(doc)
+        if holds(self.org, person_id, function):
+            return True, None
+        grant = in_force_for(self.register, self.org, function, person_id, self.at)
+        return grant is not None, grant
+
     def may_approve(self, person_id: str, doc: Document) -> bool:
-        return any(doc.type in self.org.role[r].approves for r in self.org.person[person_id].roles
-                   if r in self.org.role)
+        return self.approves_as(person_id, doc)[0]
 
     def approvable(self, person_id: str, docs: list[Document]) -> tuple[list[Document], int]:
-        """Of `docs`, those in review that this person may approve and did not author; and how many others in review
-        need another approver. `approve --all` approves the first and lists the count, rather than refusing."""
+        """Of `docs`, those in review that this person may approve and neither authored nor submitted; and how many
+        others in review need another approver. `approve --all` approves the first and lists the count, rather than
+        refusing."""
         self.person(person_id)
         waiting = [d for d in docs if (e := self.register.documents.get(d.id)) and e.current.status == "in_review"]
         mine = [d for d in waiting if self.may_approve(person_id, d)
-                and self.register.documents[d.id].current.author != person_id]
+                and person_id not in (self.register.documents[d.id].current.author,
+                                      self.register.documents[d.id].current.reviewer)]
         if not mine:
             raise UserError(_refused(f"nothing to approve: no document in review that '{person_id}' may approve",
-                                     "submit documents first, or check `approves` in data/roles.yml"))
+                                     "a document is approved by a holder of its approver function (`approver:` in "
+                                     "its template) or under a delegation (smsgen delegate), never by its author or "
+                                     "the person who submitted it; submit documents first"))
         return mine, len(waiting) - len(mine)
 
     def _authority(self, person_id: str, doc: Document, action: str) -> Finding | None:
+        function = approver_function(doc)
+        if doc.type not in doc.approver.approves:      # `smsgen check` reports it too (set.approver-authority)
+            return _refused(f"{doc.id}: its approver function '{function}' is held by the {doc.approver.title}, who "
+                            f"may not approve {doc.type_def.label.lower()}",
+                            f"add '{doc.type}' to `approves` of role '{doc.approver.key}' in data/roles.yml, or name "
+                            "another approver function in the template")
         if self.may_approve(person_id, doc):
             return None
-        holders = sorted({p.name for p in self.org.people for r in p.roles
-                          if r in self.org.role and doc.type in self.org.role[r].approves})
-        return _refused(f"{doc.id}: {self.org.person[person_id].name} has no authority to {action} "
-                        f"{doc.type_def.label.lower()}",
-                        "approval authority comes from `approves` in data/roles.yml; "
-                        + (f"holders: {', '.join(holders)}" if holders else "no role may approve this type"))
+        holders = ", ".join(p.name for p in doc.approver.holders) or "nobody"
+        return _refused(f"{doc.id}: {self.org.person[person_id].name} has no authority to {action} it: its approver "
+                        f"function '{function}' is held by the {doc.approver.title} ({holders})",
+                        f"a holder may delegate it: smsgen delegate --function {function} --to {person_id} --by "
+                        f"{doc.approver.holders[0].id if doc.approver.holders else 'HOLDER'} --reason TEXT")
+
+    def _author_of(self, doc: Document, entry: Entry | None, submitter: str) -> str | None:
+        """Who prepared the revision being submitted: `--author`, else whoever revised it (recorded when the
+        revision was opened), else for a first issue a holder of the owner function (the submitter if they are
+        one). None when nobody can be named."""
+        if self.author is not None:
+            return self.author
+        if entry is not None:
+            return entry.current.author
+        if holds(self.org, submitter, owner_function(doc)):
+            return submitter
+        return doc.owner.holders[0].id if doc.owner.holders else None
 
     # --- actions: one transition function, driven by the table ACTIONS below ---------------------------------
 
-    def submit(self, docs: list[Document], by: str, comment: str = "") -> list[str]:
+    def submit(self, docs: list[Document], by: str, comment: str = "", author: str | None = None) -> list[str]:
+        self.author = author
         return self.transition("submit", docs, by, comment)
 
     def approve(self, docs: list[Document], by: str, comment: str = "", effective: str | None = None) -> list[str]:
@@ -118,6 +171,8 @@ class Controller:
         A refused action (any document, any reason) writes nothing."""
         action = ACTIONS[name]
         self.person(by)
+        if self.author is not None:
+            self.person(self.author)
         problems = Findings()
         if action.text_required and not text.strip():
             problems.append(_refused(action.text_required, f"use --{action.text_flag}"))
@@ -133,7 +188,7 @@ class Controller:
             problems += action.checks(self, doc, entry, by)
         if problems:
             raise UserError(problems)
-        at = now().isoformat()
+        at = self.at
         log: list[ActionEntry] = []
         for doc in docs:
             log += action.apply(self, doc, by, at, text, effective)
@@ -143,7 +198,10 @@ class Controller:
     # --- what each action changes -------------------------------------------------------------------------------
 
     def _submit(self, doc: Document, by: str, at: str, comment: str, _: str | None) -> list[ActionEntry]:
-        rev = self._entry(doc, by, at).current
+        author = self._author_of(doc, self.register.documents.get(doc.id), by)
+        assert author is not None          # checked by _submit_checks
+        rev = self._entry(doc, author, at).current
+        rev.author = author
         rev.status, rev.reviewer, rev.submitted = "in_review", by, at[:10]
         rev.submitted_fingerprint = fingerprint(doc.body)
         rev.events.append(Event(action="submit", by=by, at=at, comment=comment))
@@ -157,12 +215,17 @@ class Controller:
                 log.append(self._log("supersede", doc, older, "approved", "superseded", by, at, older.fingerprint,
                                      f"superseded by revision {entry.current.revision}"))
         rev = entry.current
+        _, grant = self.approves_as(by, doc)
         rev.status, rev.approver, rev.approved = "approved", by, at[:10]
+        rev.delegation = grant.id if grant is not None else None
         rev.effective = effective or at[:10]
         rev.fingerprint = fingerprint(doc.body)
         rev.events.append(Event(action="approve", by=by, at=at, comment=comment))
-        write_snapshot(self.ws, doc.id, rev.revision, doc.body)
-        return log + [self._log("approve", doc, rev, "in_review", "approved", by, at, rev.fingerprint, comment)]
+        self.snapshots[(doc.id, rev.revision)] = doc.body
+        approval = self._log("approve", doc, rev, "in_review", "approved", by, at, rev.fingerprint, comment)
+        if grant is not None:
+            approval["delegation"] = grant.id
+        return log + [approval]
 
     def _reject(self, doc: Document, by: str, at: str, comment: str, _: str | None) -> list[ActionEntry]:
         rev = self.register.documents[doc.id].current
@@ -190,13 +253,25 @@ class Controller:
 
     # --- what each action requires beyond the state ---------------------------------------------------------------
 
+    def _submit_checks(self, doc: Document, entry: Entry | None, by: str) -> list[Finding]:
+        if self._author_of(doc, entry, by) is None:
+            return [_refused(f"{doc.id}: nobody holds its owner function '{owner_function(doc)}' "
+                             f"({doc.owner.title}), so its author cannot be recorded",
+                             "name who prepared it: smsgen submit ... --author PERSON")]
+        return []
+
     def _approval_checks(self, doc: Document, entry: Entry | None, by: str) -> list[Finding]:
         assert entry is not None
         rev, found = entry.current, []
         if rev.author == by:
             found.append(_refused(f"{doc.id}: {self.org.person[by].name} is the author of revision {rev.revision} "
                                   "and cannot approve it", "segregation of duties: another person with approval "
-                                  "authority must approve"))
+                                  "authority must approve (a holder of the approver function may delegate it: "
+                                  "smsgen delegate)"))
+        elif rev.reviewer == by:
+            found.append(_refused(f"{doc.id}: {self.org.person[by].name} submitted revision {rev.revision} for "
+                                  "approval and cannot also approve it", "segregation of duties: the reviewer and "
+                                  "the approver are different people"))
         if (missing := self._authority(by, doc, "approve")) is not None:
             found.append(missing)
         if fingerprint(doc.body) != rev.submitted_fingerprint:
@@ -223,14 +298,9 @@ class Controller:
                 "by": by, "by_name": self.org.person[by].name, "at": at, "fingerprint": print_ or "",
                 "comment": comment}
 
-    def _refuse_if(self, problems: Findings) -> None:
-        if problems:
-            raise UserError(problems)
-
     def _commit(self, log: list[ActionEntry]) -> None:
         self.register.documents = dict(sorted(self.register.documents.items()))
-        save_register(self.ws.register_file, self.register)
-        audit.append(self.ws.audit_file, log)
+        self.txn.commit(log, self.snapshots)
 
 
 def _refused(message: str, hint: str = "") -> Finding:
@@ -278,8 +348,9 @@ ACTIONS = {action.name: action for action in (
     Action("submit", ("draft",),
            lambda doc, status: f"{doc.id}: cannot submit a document that is {_said(status)}",
            lambda doc: "only a draft can be submitted; revise an approved document first",
-           _no_checks, Controller._submit,
-           lambda doc, entry: f"{doc.id} revision {entry.current.revision}: submitted for approval", from_nothing=True),
+           Controller._submit_checks, Controller._submit,
+           lambda doc, entry: f"{doc.id} revision {entry.current.revision}: submitted for approval (author "
+                              f"{entry.current.author})", from_nothing=True),
     Action("approve", ("in_review",),
            lambda doc, status: f"{doc.id}: cannot approve a document that is {_said(status)}",
            lambda doc: f"submit it first: smsgen submit {doc.id} --by PERSON",

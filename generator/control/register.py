@@ -36,6 +36,8 @@ class Revision(Strict):
     submitted: str | None = None
     submitted_fingerprint: str | None = None
     approver: str | None = None
+    delegation: str | None = Field(None, description="Id of the delegation the approver acted under, when the "
+                                   "approver does not hold the document's approver function")
     approved: str | None = None
     effective: str | None = None
     fingerprint: str | None = Field(None, description="SHA-256 of the content as approved")
@@ -71,9 +73,29 @@ class Release(Strict):
     documents: dict[str, str] = Field(description="Document ID -> the revision this release contains")
 
 
+class Delegation(Strict):
+    """A holder of an SMS function lets another person approve (and reject, withdraw) the documents that function
+    approves: recorded by `smsgen delegate`, in force from `granted` until `until` (inclusive) or until revoked."""
+    id: str = Field(description="D1, D2, ... in the order granted")
+    function: str = Field(description="The SMS function whose approvals are delegated")
+    to: str = Field(description="Person id of the delegate")
+    by: str = Field(description="Person id of the holder of the function who granted it")
+    reason: str
+    granted: str = Field(description="ISO 8601 time the delegation was recorded")
+    until: str | None = Field(None, description="Last day (ISO date) the delegation is in force")
+    revoked: str | None = Field(None, description="ISO 8601 time the delegation was revoked")
+    revoked_by: str | None = None
+    revoke_reason: str | None = None
+
+    def in_force(self, at: str) -> bool:
+        """Whether the delegation may be used at the ISO 8601 time `at`."""
+        return self.granted <= at and self.revoked is None and (self.until is None or at[:10] <= self.until)
+
+
 class Register(Strict):
     documents: dict[str, Entry] = {}
     releases: list[Release] = []
+    delegations: list[Delegation] = []
 
 
 def fingerprint(text: str) -> str:
@@ -94,19 +116,24 @@ def load_register(path: Path, display: str) -> Register:
         raise UserError([from_pydantic(e, source, Register) for e in exc.errors()]) from None
 
 
-HEADER = ("# Document-control register, written by smsgen (submit, approve, reject, revise, withdraw).\n"
-          "# Do not edit by hand: `smsgen verify` checks it against the audit log in audit.jsonl.\n")
+HEADER = ("# Document-control register, written by smsgen (submit, approve, reject, revise, withdraw, delegate,\n"
+          "# release). Do not edit by hand: `smsgen verify` checks it against the audit log in audit.jsonl.\n")
 
 
-def save_register(path: Path, register: Register) -> None:
+def register_text(register: Register) -> str:
+    """The register as written to control/register.yml (and into the control store's journal)."""
     data = register.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
-    if not data.get("releases"):
-        data.pop("releases", None)
+    for key in ("releases", "delegations"):
+        if not data.get(key):
+            data.pop(key, None)
     for entry in data["documents"].values():
         for rev in entry["revisions"]:
             if not rev.get("events"):
                 rev.pop("events", None)
         if entry.get("review_months") is None:
             entry.pop("review_months", None)
-    text = HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
-    write_atomic(path, text)
+    return HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
+
+
+def save_register(path: Path, register: Register) -> None:
+    write_atomic(path, register_text(register))

@@ -75,6 +75,7 @@ class ControlMeta(TypedDict, total=False):
     classification: str
     clauses: list[str]
     retention: str
+    record_classification: str   # forms: the classification of completed records ("" for other documents)
     template: str
     history: list[dict[str, str]]   # HistoryEntry fields
 

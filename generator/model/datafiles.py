@@ -8,7 +8,20 @@ from typing import Literal
 
 from pydantic import Field, PrivateAttr, create_model
 
-from generator.model.fields import Classification, Code, Colour, Function, Key, Slug, Strict, Text
+from generator.model.fields import (
+    Classification,
+    Code,
+    Colour,
+    EmailAddress,
+    Function,
+    Key,
+    Name,
+    Slug,
+    Strict,
+    Text,
+    WebAddress,
+    WorkspaceFile,
+)
 
 # --- organisation.yml -------------------------------------------------------------------------------------------
 
@@ -25,21 +38,22 @@ class Address(Strict):
 
 
 class Branding(Strict):
-    logo: str | None = Field(None, description="Path of the logo image, relative to the workspace (SVG or PNG)")
+    logo: WorkspaceFile | None = Field(None, description="Path of the logo image inside the workspace, relative to "
+                                                         "it (SVG or PNG)")
     primary_colour: Colour = "#0B3D91"
     accent_colour: Colour = "#F2A900"
     font: Text = Field("Liberation Sans", description="Body font for DOCX and PDF outputs")
 
 
 class Organisation_(Strict):
-    name: Text = Field(description="Trading name used in documents")
-    short_name: Text = Field(description="Short name used in running text and headers")
-    legal_entity: Text = Field(description="Registered legal name")
+    name: Name = Field(description="Trading name used in documents")
+    short_name: Name = Field(description="Short name used in running text and headers")
+    legal_entity: Name = Field(description="Registered legal name")
     registration_number: str | None = None
     address: Address
     sector: Text
     description: Text = Field(description="Two or three sentences on what the organisation does")
-    website: str | None = None
+    website: WebAddress | None = None
     employees: int = Field(gt=0, description="Approximate head count")
     document_prefix: Code = Field(description="Prefix of every document ID, e.g. ABC-SMS")
     branding: Branding = Branding()
@@ -53,10 +67,26 @@ class OrganisationFile(Strict):
 
 class DocumentType(Strict):
     code: Code = Field(description="Type code inside document IDs, e.g. PR")
-    label: Text = Field(description="Plural heading used in navigation, e.g. Procedures")
+    label: Name = Field(description="Plural heading used in navigation, e.g. Procedures")
     review_months: int = Field(ge=1, le=60, description="Default periodic review interval")
     classification: Classification = Classification.internal
     folder: Slug = Field(description="Folder of this type's pages on the site")
+
+
+class GeneratedPages(Strict):
+    """The classification of each page smsgen generates besides the documents. An audience build publishes such a
+    page only to audiences allowed to see it, and its lists name only documents the audience may see: so these say
+    what the page itself discloses (role pages name the people holding each role; the readiness report says where
+    the SMS is weak)."""
+    home: Classification = Field(Classification.public, description="The home page: scope, sites and quick links")
+    sections: Classification = Field(Classification.public, description="Each document type's index page")
+    clause_index: Classification = Field(Classification.public, description="Clause -> documents addressing it")
+    changes: Classification = Field(Classification.public, description="What changed since the last release")
+    roles: Classification = Field(Classification.internal,
+                                  description="Role pages: holders' names, tasks, forms and instructions")
+    master_list: Classification = Field(Classification.internal, description="The master document list")
+    clause_matrix: Classification = Field(Classification.internal, description="The clause cross-reference matrix")
+    readiness: Classification = Field(Classification.confidential, description="The Stage 1 readiness report")
 
 
 class DocumentsFile(Strict):
@@ -66,13 +96,15 @@ class DocumentsFile(Strict):
         default_factory=lambda: {"public": Classification.public, "employees": Classification.internal,
                                  "management": Classification.confidential, "security": Classification.restricted},
         description="Audience name -> the highest classification it may see (smsgen build --audience NAME)")
+    pages: GeneratedPages = Field(default_factory=GeneratedPages,
+                                  description="Classification of the generated index pages (home, roles, registers)")
 
 
 # --- sites.yml --------------------------------------------------------------------------------------------------
 
 class Site(Strict):
     code: Code
-    name: Text
+    name: Name
     type: Literal["head_office", "distribution_centre", "cross_dock_depot", "warehouse", "terminal",
                   "manufacturing", "laboratory", "office", "yard"]
     address: Address
@@ -183,7 +215,7 @@ class Competence(Strict):
 class Role(Strict):
     key: Key
     code: Code = Field(description="Short code used in job-description IDs, e.g. SM")
-    title: Text
+    title: Name
     reports_to: Key | None = Field(None, description="Role key of the line manager; empty for the top role")
     site: Code | None = Field(None, description="Site code where the role is based, if it is site-bound")
     purpose: Text
@@ -201,10 +233,10 @@ class Role(Strict):
 
 class Person(Strict):
     id: Key
-    name: Text
+    name: Name
     roles: list[Key] = Field(min_length=1, description="Role keys this person holds")
     site: Code
-    email: Text
+    email: EmailAddress
     phone: Text
 
 

@@ -2,10 +2,12 @@
 classification levels. Each is validated once, here, whatever file or template it comes from."""
 from __future__ import annotations
 
+import re
 from enum import Enum
+from pathlib import PurePosixPath
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$"),
                 Field(description="Lower-case key: letters, digits, underscores")]
@@ -17,8 +19,46 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]*$"),
 # underscores, starting with a letter or digit. No separators, no "..": nothing from data or templates can name a
 # path outside the folder it belongs in.
 PATH_PART = r"^[A-Za-z0-9][A-Za-z0-9_-]*(\.[A-Za-z0-9_-]+)*$"
-Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+# Text is bounded: a value is printed into pages, headers and PDFs, so a megabyte in one field would be copied into
+# every page that shows it. Names (of the organisation, roles, sites, people, document types) head pages and
+# navigation entries and are shorter still.
+MAX_TEXT = 5_000
+MAX_NAME = 200
+Text = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT, strip_whitespace=True)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME, strip_whitespace=True)]
 Colour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$"), Field(description="Hex colour, e.g. #0B3D91")]
+
+
+def _web_address(value: str) -> str:
+    """Data is text, never a link target a reader could be sent to: only http(s) addresses are links."""
+    if not re.fullmatch(r"https?://[^\s<>\"'`\\{}|^]+", value, re.I):
+        raise ValueError("a web address starts with http:// or https:// and has no spaces, quotes or brackets")
+    return value
+
+
+def _email_address(value: str) -> str:
+    """name@domain: no scheme, space, quote mark or bracket that could make it a link or markup (o'brien is fine)."""
+    if not re.fullmatch(r"[^\s@<>()\[\]\"`\\,;:]+@[^\s@<>()\[\]\"'`\\,;:]+\.[^\s@<>()\[\]\"'`\\,;:]+", value):
+        raise ValueError("an e-mail address is name@domain.example, with no spaces, quotes or brackets")
+    return value
+
+
+def _workspace_file(value: str) -> str:
+    """A path in data names a file inside the workspace: relative, with no `..`, so data can never make smsgen read
+    (and publish) a file from elsewhere on the machine."""
+    path = PurePosixPath(value.replace("\\", "/"))
+    if path.is_absolute() or re.match(r"^[A-Za-z]:", value) or ".." in path.parts or "\x00" in value:
+        raise ValueError("a path in data is relative to the workspace and stays inside it (no leading '/', no '..')")
+    return value
+
+
+WebAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2_000), AfterValidator(_web_address),
+                       Field(description="An http:// or https:// address")]
+EmailAddress = Annotated[str, StringConstraints(strip_whitespace=True, max_length=320), AfterValidator(_email_address),
+                         Field(description="An e-mail address, e.g. name@example.com")]
+WorkspaceFile = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True, max_length=1_000),
+                          AfterValidator(_workspace_file),
+                          Field(description="Path of a file inside the workspace, relative to it")]
 
 
 class Strict(BaseModel):

@@ -1,16 +1,19 @@
 """Load a workspace's data files into an Organisation, reporting every mistake with file:line:col at once."""
 from __future__ import annotations
 
+import os
+
 from pydantic import ValidationError
 
-from generator.base.findings import Findings, Severity
+from generator.base.findings import Finding, Findings, Severity
+from generator.base.fonts import uncovered
 from generator.base.workspace import Workspace
 from generator.model.datafiles import DATA_FILES
 from generator.model.fields import Strict
 from generator.model.organisation import Organisation
 from generator.model.rules import cross_check
 from generator.model.validation import from_pydantic, valid_items, without_echoes
-from generator.model.yaml_source import Source, read
+from generator.model.yaml_source import Source, read, texts, unprintable
 
 SCHEMA_LINE = "# yaml-language-server: $schema=.schema/{stem}.schema.json"
 
@@ -26,15 +29,22 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
         path = ws.data_dir / name
         display = ws.display(path)
         if not path.exists():
-            findings.add("data.missing-file", Severity.fatal, "required data file is missing", display,
+            findings.add("data.missing-file", Severity.fatal, "is a symbolic link to nothing (broken or looping)"
+                         if os.path.lexists(path) else "required data file is missing", display,
                          hint="`smsgen init DIR` writes a complete set of data files to start from")
+            continue
+        if not ws.contains(path):
+            findings.add("data.outside", Severity.fatal, "is a symbolic link to a file outside the workspace", display,
+                         hint="copy the file into data/: smsgen reads data only from inside the workspace")
             continue
         source, problems = read(path, display)
         sources[name] = source
+        problems += unprintable(source)
         findings += problems
         if source.data is None or any(p.severity is Severity.fatal for p in problems):
             continue
-        if not path.read_text(encoding="utf-8").startswith(SCHEMA_LINE.format(stem=path.stem)):
+        findings += _fontless(source)
+        if not path.read_text(encoding="utf-8-sig").startswith(SCHEMA_LINE.format(stem=path.stem)):
             findings.add("data.schema-line", Severity.warning, "first line does not point editors to the schema",
                          display, 1, 1, hint="start the file with: " + SCHEMA_LINE.format(stem=path.stem))
         try:
@@ -61,3 +71,21 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
     if not any(f.code == "data.risk-scale" for f in findings):
         org.rate()
     return org, findings, sources
+
+
+FONTLESS_SHOWN = 5
+
+
+def _fontless(source: Source) -> list[Finding]:
+    """A warning for every text value holding characters no installed font can draw (emoji, a script with no font
+    here): the site shows them, but the PDF prints each as an empty box."""
+    found = []
+    for loc, text in texts(source.data):
+        missing = uncovered(text)
+        if missing:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing[:FONTLESS_SHOWN])
+            more = f" and {len(missing) - FONTLESS_SHOWN} more" if len(missing) > FONTLESS_SHOWN else ""
+            found.append(source.finding(loc, f"no font on this machine has {shown}{more}: the PDF prints an empty "
+                                        "box for each", "data.font", "install a font that has them (e.g. Noto Color "
+                                        "Emoji, Noto Sans CJK) or write the text without them", Severity.warning))
+    return found

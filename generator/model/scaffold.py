@@ -21,6 +21,8 @@ GITIGNORE = """\
 # written by the optional Zensical site backend (`smsgen build --site-backend zensical`)
 /.cache/
 /.smsgen-zensical.yml
+# the lock document-control actions take (control/register.yml, audit.jsonl and approved/ are committed)
+/control/.lock
 """
 
 OVERRIDES_README = """\

@@ -5,6 +5,9 @@ composed node tree ourselves so every later error can point at file:line:col.
 """
 from __future__ import annotations
 
+import re
+import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,21 +69,37 @@ ALIASES_HINT = "YAML aliases (*name) that repeat or contain each other: write th
 
 
 class _Unbounded(Exception):
-    def __init__(self, message: str, node: yaml.Node, hint: str = ALIASES_HINT):
+    """A file that cannot be read as plain data (unbounded, or asking for a type data never has), at a node."""
+
+    def __init__(self, message: str, node: yaml.Node, hint: str = ALIASES_HINT, code: str = "yaml.unbounded"):
         super().__init__(message)
-        self.node, self.hint = node, hint
+        self.node, self.hint, self.code = node, hint, code
 
 
 def read(path: Path, display: str) -> tuple[Source, list[Finding]]:
     """Parse one YAML file. Returns the source (data None when unreadable) and the problems found."""
     try:
-        if path.stat().st_size > MAX_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            # a directory, or a pipe or device that would block the read forever or never end
+            return Source(display), [Finding("yaml.unreadable", Severity.fatal, "not a regular file", display,
+                                             hint="a data file is a plain text file")]
+        if info.st_size > MAX_BYTES:
             return Source(display), [Finding("yaml.too-large", Severity.fatal, f"file is larger than "
                                              f"{MAX_BYTES // 2**20} MB", display, hint="split it, or remove "
                                              "what does not belong in organisation data")]
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return Source(display), [Finding("yaml.unreadable", Severity.fatal, f"cannot read file: {exc}", display)]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return Source(display), [Finding("yaml.unreadable", Severity.fatal,
+                                         f"cannot read file: {exc.strerror or exc}", display)]
+    try:
+        text = raw.decode("utf-8-sig")   # a byte-order mark, as some Windows editors write, is no content
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return Source(display), [Finding("yaml.encoding", Severity.fatal, f"not UTF-8 text: byte "
+                                         f"0x{raw[exc.start]:02x} cannot be decoded", display, line, col,
+                                         hint="save the file as UTF-8 (without a byte-order mark is best)")]
     return parse(text, display)
 
 
@@ -88,7 +107,8 @@ def parse(text: str, display: str, first_line: int = 1) -> tuple[Source, list[Fi
     """Parse YAML text; `first_line` is the file line the text starts on (front matter starts on line 2)."""
     source = Source(display)
     # leading blank lines make marks count file lines; libyaml's loader is ten times faster than pure Python
-    loader = FastLoader("\n" * (first_line - 1) + text)
+    text = "\n" * (first_line - 1) + text
+    loader = FastLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -97,7 +117,7 @@ def parse(text: str, display: str, first_line: int = 1) -> tuple[Source, list[Fi
         source.data = loader.construct_document(node)
     except _Unbounded as exc:
         mark = exc.node.start_mark
-        return source, [Finding("yaml.unbounded", Severity.fatal, str(exc), display, mark.line + 1, mark.column + 1,
+        return source, [Finding(exc.code, Severity.fatal, str(exc), display, mark.line + 1, mark.column + 1,
                                 hint=exc.hint)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -106,6 +126,14 @@ def parse(text: str, display: str, first_line: int = 1) -> tuple[Source, list[Fi
                                 mark.line + 1 if mark else 0, mark.column + 1 if mark else 0,
                                 hint="check indentation, and quote values containing ': ' or starting with "
                                      "'{', '[', '*' or '&'")]
+    except yaml.reader.ReaderError as exc:   # a character YAML does not allow anywhere (NUL, most controls)
+        # libyaml counts bytes of the UTF-8 text, PyYAML's own reader characters
+        at = len(text.encode("utf-8")[:exc.position].decode("utf-8", "ignore")) \
+            if _BaseLoader is not yaml.SafeLoader else min(exc.position, len(text))
+        line, col = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return source, [Finding("yaml.character", Severity.fatal, f"character U+{ord(char):04X} is not allowed in "
+                                "YAML", display, line, col, hint="data is plain text: remove the character")]
     except yaml.YAMLError as exc:
         return source, [Finding("yaml.syntax", Severity.fatal, f"YAML error: {exc}", display)]
     finally:
@@ -126,9 +154,11 @@ def _walk(node: yaml.Node, loc: PathKey, source: Source, count: list[int], above
     above = above | {id(node)}
     source.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     problems: list[Finding] = []
+    _plain(node)
     if isinstance(node, yaml.MappingNode):
         seen: dict[object, int] = {}
         for key_node, value_node in node.value:
+            _plain(key_node)
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = key_node.start_mark.line + 1
             if key in seen:
@@ -145,3 +175,48 @@ def _walk(node: yaml.Node, loc: PathKey, source: Source, count: list[int], above
         for index, item in enumerate(node.value):
             problems += _walk(item, loc + (index,), source, count, above)
     return problems
+
+
+# What YAML may say of a value: text, numbers, yes/no, nothing, lists and mappings. A tag asking for anything else
+# (!!timestamp, !!binary, !!set, !!python/..., !custom) is refused before construction, with its position: a
+# timestamp would bypass the model's date check, a python tag is an attack.
+PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "seq", "map",
+                                                                "merge"))
+
+
+def _plain(node: yaml.Node) -> None:
+    if node.tag not in PLAIN_TAGS:
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise _Unbounded(f"YAML tag '{tag}' is not allowed here", node,
+                         "data is plain text, numbers, lists and mappings: remove the tag (quote a date, e.g. "
+                         "'2025-01-31')", "yaml.tag")
+
+
+# Characters that are never text: control characters (a terminal obeys them when a message or `smsgen status` prints
+# the value) and the bidirectional overrides and isolates that make text display in another order than it is stored
+# (CVE-2021-42574). Right-to-left scripts, joiners and marks are text and stay.
+UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def texts(value: object, loc: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+    """Every text in parsed YAML (keys included), with the path of the value it belongs to."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from texts(key, loc + (key,))
+            yield from texts(item, loc + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from texts(item, loc + (index,))
+
+
+def unprintable(source: Source) -> list[Finding]:
+    """A finding for every text value of a data file holding a character that is not text."""
+    found: list[Finding] = []
+    for loc, text in texts(source.data):
+        hit = UNPRINTABLE.search(text)
+        if hit:
+            found.append(source.finding(loc, f"character U+{ord(hit.group(0)):04X} is not text", "data.character",
+                                        "remove it: it can hide or reorder what readers see", Severity.fatal))
+    return found

@@ -2,15 +2,15 @@
 navigation. The intermediate form every output reads."""
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 
-from generator.base.files import write_if_changed
+from generator.base.files import within, write_if_changed
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
 from generator.control.register import Register
 from generator.control.state import ControlState
 from generator.model.organisation import Organisation
+from generator.publish.audience import Audience, View
 from generator.publish.pages import (
     changes_page,
     clause_index,
@@ -23,7 +23,7 @@ from generator.publish.pages import (
     role_page,
     section_index,
 )
-from generator.render.document import Document, Task
+from generator.render.document import Task
 from generator.render.markdown import html_text, md_escape, page_link
 
 # Material renders the open section of the navigation into every page, so a section of n pages costs n * n: a long
@@ -37,43 +37,52 @@ class Generated:
     pages: list[str]
 
 
-def write_docs(ws: Workspace, org: Organisation, documents: list[Document], figures: dict[str, str],
+def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, str],
                states: dict[str, ControlState], tasks: dict[str, list[Task]] | None = None,
-               register: Register | None = None, release: str | None = None,
-               hidden: Collection[str] = frozenset()) -> Generated:
-    """Write one page per document plus the indexes; remove pages smsgen wrote earlier that no longer exist."""
+               register: Register | None = None, release: str | None = None) -> Generated:
+    """Write the pages `view`'s audience gets: one per document it may see, the index pages it may see, and the
+    figures those documents draw; remove pages smsgen wrote earlier that are no longer among them. Every page's
+    links to documents the audience does not get become plain text (`View.unlink`)."""
+    audience = view.audience
     pages: dict[str, str] = {}
     sections: list[tuple[str, str, int]] = []
     nav: list = [{"Home": "index.md"}]
     for type_key, type_def in org.documents.types.items():
-        docs = sorted((d for d in documents if d.type == type_key), key=lambda d: d.id)
+        docs = sorted((d for d in view.documents if d.type == type_key), key=lambda d: d.id)
         if not docs:
             continue
         sections.append((type_def.label, type_def.folder, len(docs)))
-        pages[f"{type_def.folder}/index.md"] = section_index(type_def.label, docs, states)
+        if audience.sees_page("sections"):
+            pages[f"{type_def.folder}/index.md"] = section_index(type_def.label, docs, states)
         for doc in docs:
             pages[doc.docs_path] = document_page(doc, states[doc.id])
         short = f"{org.org.document_prefix}-"
-        nav.append({html_text(type_def.label): [f"{type_def.folder}/index.md"] + _grouped(
+        index = [f"{type_def.folder}/index.md"] if audience.sees_page("sections") else []
+        nav.append({html_text(type_def.label): index + _grouped(
             [(d.id.removeprefix(short), d.label, d.docs_path) for d in docs])})
-    pages["clauses.md"] = clause_index(documents)
-    pages["master-list.md"] = master_list_page(documents, states, org)
-    pages["clause-matrix.md"] = clause_matrix_page(documents, states)
-    pages["readiness.md"] = readiness_page(org, documents, states)
-    role_rows = ["# Roles", "", "What each role does in the SMS: its tasks, forms and instructions.", ""]
-    for role in org.roles:
-        pages[f"roles/{role.key}.md"] = role_page(role, org, documents, tasks or {})
-        link = page_link("roles/index.md", f"roles/{role.key}.md")
-        role_rows.append(f"- [{md_escape(role.title)}]({link}): {md_escape(role.purpose)}")
-    pages["roles/index.md"] = front_matter({"title": "Roles"}) + "\n".join(role_rows) + "\n"
-    pages["changes.md"] = changes_page(documents, states, register, release, hidden)
-    role_entries = _grouped([(r.title, r.title, f"roles/{r.key}.md") for r in org.roles])
-    nav += [{"Roles": ["roles/index.md"] + role_entries}, {"Clause index": "clauses.md"},
-            {"Master document list": "master-list.md"}, {"Clause matrix": "clause-matrix.md"},
-            {"Readiness report": "readiness.md"}, {"What changed": "changes.md"}]
-    pages["index.md"] = home_page(org, documents, sections)
+    indexes = [("clause_index", "Clause index", "clauses.md", lambda: clause_index(view)),
+               ("master_list", "Master document list", "master-list.md", lambda: master_list_page(view, states, org)),
+               ("clause_matrix", "Clause matrix", "clause-matrix.md", lambda: clause_matrix_page(view, states)),
+               ("readiness", "Readiness report", "readiness.md", lambda: readiness_page(org, view, states)),
+               ("changes", "What changed", "changes.md", lambda: changes_page(view, states, register, release))]
+    if audience.sees_page("roles"):
+        role_rows = ["# Roles", "", "What each role does in the SMS: its tasks, forms and instructions.", ""]
+        for role in org.roles:
+            pages[f"roles/{role.key}.md"] = role_page(role, org, view, tasks or {})
+            link = page_link("roles/index.md", f"roles/{role.key}.md")
+            role_rows.append(f"- [{md_escape(role.title)}]({link}): {md_escape(role.purpose)}")
+        pages["roles/index.md"] = front_matter({"title": "Roles"}) + "\n".join(role_rows) + "\n"
+        nav.append({"Roles": ["roles/index.md"] + _grouped([(r.title, r.title, f"roles/{r.key}.md")
+                                                             for r in org.roles])})
+    for key, title, path, page in indexes:
+        if audience.sees_page(key):
+            pages[path] = page()
+            nav.append({title: path})
+    if audience.sees_page("home"):
+        pages["index.md"] = home_page(org, view, sections)
+    pages = {rel: view.unlink(rel, text) for rel, text in pages.items()}
     pages["branding.css"] = _branding_css(org)
-    pages.update({f"figures/{name}": svg for name, svg in figures.items()})
+    pages.update({f"figures/{name}": svg for name, svg in view.figures(figures).items()})
 
     docs_dir = ws.docs_dir
     for rel, content in pages.items():
@@ -81,7 +90,12 @@ def write_docs(ws: Workspace, org: Organisation, documents: list[Document], figu
     manifest = ws.pages_manifest
     previous = manifest.read_text(encoding="utf-8").split() if manifest.exists() else []
     for rel in set(previous) - set(pages):
-        (docs_dir / rel).unlink(missing_ok=True)
+        if within(docs_dir / rel, docs_dir):   # the manifest is a file on disk: never follow it out of docs/
+            (docs_dir / rel).unlink(missing_ok=True)
+            # a folder only smsgen's pages were in goes with them (roles/ on a site that has no role pages)
+            folder = (docs_dir / rel).parent
+            if folder != docs_dir and folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
     write_if_changed(manifest, "\n".join(sorted(pages)) + "\n")
     return Generated(nav, sorted(pages))
 
@@ -109,11 +123,12 @@ def _branding_css(org: Organisation) -> str:
 
 
 def write_outcome(ws: Workspace, outcome: Outcome, release: str | None = None) -> Generated | None:
-    """Write the pages of an assessed set, unless the assessment forbids it (see Outcome.publishable)."""
+    """Write the pages of an assessed set for the assessment's audience, unless the assessment forbids it (see
+    Outcome.publishable). The documents were rendered for no audience; `View` derives what this one gets."""
     if not outcome.publishable or outcome.org is None or outcome.result is None:
         return None
-    documents = outcome.documents
-    published = [d for d in documents if d.published]
-    hidden = {d.id for d in documents if not d.published}
-    return write_docs(ws, outcome.org, published, outcome.result.figures, outcome.states, outcome.result.tasks,
-                      outcome.register, release, hidden)
+    view = Audience.of(outcome.org, outcome.audience).view(outcome.documents)
+    for doc in outcome.documents:   # what `build` reports as written
+        doc.published = view.sees(doc)
+    return write_docs(ws, outcome.org, view, outcome.result.figures, outcome.states, outcome.result.tasks,
+                      outcome.register, release)

@@ -20,7 +20,8 @@ from generator.model.organisation import Organisation
 from generator.render.document import Document
 
 COLUMNS = ("ID", "Title", "Type", "Revision", "Status", "Owner", "Approver", "Approved by", "Effective",
-           "Next review", "Classification")
+           "Next review", "Classification", "Record classification")
+# Record classification: forms only, the classification their completed records take (the blank form's is beside it)
 
 
 def rows(documents: list[Document], states: dict[str, ControlState]) -> list[tuple]:
@@ -29,7 +30,8 @@ def rows(documents: list[Document], states: dict[str, ControlState]) -> list[tup
         st = states[doc.id]
         out.append((doc.id, doc.title, doc.type_def.label, st.revision, st.status_label, doc.owner.title,
                     doc.approver.title, st.approved_by, st.effective, st.next_review,
-                    doc.classification.value.capitalize()))
+                    doc.classification.value.capitalize(),
+                    doc.record_classification.value.capitalize() if doc.record_classification else ""))
     return out
 
 

@@ -6,7 +6,6 @@ metadata from the same front matter.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import asdict
 
 import yaml
@@ -19,8 +18,9 @@ from generator.control.state import ControlMeta, ControlState
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Role
 from generator.model.organisation import Organisation
+from generator.publish.audience import View
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows
-from generator.render.document import Document, Task, task_groups
+from generator.render.document import Document, Task, task_groups, withheld
 from generator.render.markdown import html_text, md_escape, page_link, resolve_link
 
 
@@ -37,6 +37,7 @@ def control_meta(doc: Document, state: ControlState) -> ControlMeta:
         "review_overdue": state.overdue, "approved_by": state.approved_by,
         "classification": doc.classification.value, "clauses": list(doc.clauses),
         "retention": doc.retention or "", "template": doc.template.relpath,
+        "record_classification": doc.record_classification.value if doc.record_classification else "",
         "history": [asdict(h) for h in state.history],
     }
 
@@ -57,19 +58,26 @@ def _link(doc: Document, page: str) -> str:
 
 
 def section_index(label: str, docs: list[Document], states: dict[str, ControlState]) -> str:
-    lines = [f"# {label}", "", f"{len(docs)} controlled document(s) of this type.", "",
+    lines = [f"# {md_escape(label)}", "", f"{len(docs)} controlled document(s) of this type.", "",
              _row("ID", "Title", "Revision", "Status", "Owner", "Purpose"), _row(*["---"] * 6)]
     for doc in sorted(docs, key=lambda d: d.id):
         state = states[doc.id]
         lines.append(_row(_link(doc, f"{doc.folder}/index.md"), md_escape(doc.title), state.revision,
                           state.status_label, md_escape(doc.owner.title), md_escape(doc.summary)))
-    return front_matter({"title": label, "search": {"boost": 0.5}}) + "\n".join(lines) + "\n"
+    return front_matter({"title": html_text(label), "search": {"boost": 0.5}}) + "\n".join(lines) + "\n"
 
 
-def clause_index(documents: list[Document]) -> str:
-    """Clause -> documents, for every ISO 28000 clause 4-10 and every ISO 28001 element."""
+def _with_hidden(links: list[str], docs: list[Document], view: View) -> list[str]:
+    """A list of links to the documents the audience gets, ending with a count of those it does not."""
+    hidden = view.count_hidden(docs)
+    return links + ([md_escape(hidden + " (not published on this site)")] if hidden else [])
+
+
+def clause_index(view: View) -> str:
+    """Clause -> documents, for every ISO 28000 clause 4-10 and every ISO 28001 element. Documents the audience does
+    not get are counted, so a clause never looks unaddressed because its documents are classified."""
     by_clause: dict[str, list[Document]] = {}
-    for doc in documents:
+    for doc in view.all:
         for number in doc.clauses:
             by_clause.setdefault(number, []).append(doc)
     lines = ["# Clause index", "",
@@ -85,14 +93,16 @@ def clause_index(documents: list[Document]) -> str:
             if clause.what:
                 di += f": {clause.what}"
             title = f"**{clause.title}**" if clause.depth == 0 else clause.title
+            links = [_link(d, "clauses.md") + " " + md_escape(d.title) for d in docs if view.sees(d)]
             lines.append(_row(anchor + clause.number, title, md_escape(di), md_escape(clause.intent),
-                              "<br>".join(_link(d, "clauses.md") + " " + md_escape(d.title) for d in docs) or "—"))
+                              "<br>".join(_with_hidden(links, docs, view)) or "—"))
         lines.append("")
     return front_matter({"title": "Clause index"}) + "\n".join(lines)
 
 
-def home_page(org: Organisation, documents: list[Document], sections: list[tuple[str, str, int]]) -> str:
+def home_page(org: Organisation, view: View, sections: list[tuple[str, str, int]]) -> str:
     o = org.org
+    documents = view.documents
     by_type = {d.type: d for d in documents}
     lines = [f"# {md_escape(o.name)} Security Management System", "",
              md_escape(o.description), "",
@@ -111,8 +121,11 @@ def home_page(org: Organisation, documents: list[Document], sections: list[tuple
         if key in by_type:
             doc = by_type[key]
             lines.append(f"- {_link(doc, 'index.md')} {md_escape(doc.title)}")
-    lines.append("- [Clause index](clauses.md): where each clause of ISO 28000 is addressed")
-    lines.append("- [Master document list](master-list.md): every document with its revision, status and review date")
+    if view.audience.sees_page("clause_index"):
+        lines.append("- [Clause index](clauses.md): where each clause of ISO 28000 is addressed")
+    if view.audience.sees_page("master_list"):
+        lines.append("- [Master document list](master-list.md): every document with its revision, status and review "
+                     "date")
     lines += ["", "## Document set", "", _row("Type", "Documents"), _row("---", "---")]
     for label, folder, count in sections:
         lines.append(_row(f"[{md_escape(label)}]({page_link('index.md', f'{folder}/index.md')})", count))
@@ -120,12 +133,17 @@ def home_page(org: Organisation, documents: list[Document], sections: list[tuple
     return front_matter({"title": "Home", "hide": ["navigation"]}) + "\n".join(lines) + "\n"
 
 
-def master_list_page(documents: list[Document], states: dict[str, ControlState], org: Organisation) -> str:
+def master_list_page(view: View, states: dict[str, ControlState], org: Organisation) -> str:
+    documents = view.documents
     by_id = {d.id: d for d in documents}
+    hidden = view.count_hidden(view.all)
     lines = ["# Master document list", "",
              f"Every controlled document of the {md_escape(org.org.name)} SMS with its current control data. "
-             "Export it with `smsgen master-list --csv FILE --xlsx FILE`.", "",
-             _row(*COLUMNS), _row(*["---"] * len(COLUMNS))]
+             "Export it with `smsgen master-list --csv FILE --xlsx FILE`. A form has two classifications: the blank "
+             "form's, and the one its completed records take.", ""]
+    if hidden:
+        lines += [f"{md_escape(hidden)} are not published on this site and not listed here.", ""]
+    lines += [_row(*COLUMNS), _row(*["---"] * len(COLUMNS))]
     for row in rows(documents, states):
         cells = [md_escape(c) if c else "—" for c in row]
         cells[0] = _link(by_id[row[0]], "master-list.md")
@@ -141,8 +159,10 @@ def master_list_page(documents: list[Document], states: dict[str, ControlState],
     return front_matter({"title": "Master document list"}) + "\n".join(lines) + "\n"
 
 
-def clause_matrix_page(documents: list[Document], states: dict[str, ControlState]) -> str:
-    rows = clause_matrix(documents, states)
+def clause_matrix_page(view: View, states: dict[str, ControlState]) -> str:
+    """The matrix of the whole set (a clause addressed only by classified documents is still addressed), naming only
+    the documents the audience gets."""
+    rows = clause_matrix(view.all, states)
     lines = ["# Clause cross-reference matrix", "",
              "Two-way cross-reference between ISO 28000:2022 (with the ISO 28001 elements) and the document set. "
              "For each clause where the standard expects documented information, the status says whether it is "
@@ -154,20 +174,25 @@ def clause_matrix_page(documents: list[Document], states: dict[str, ControlState
     for row in rows:
         parts = []
         for doc in sorted(row.documents, key=lambda d: d.id):
+            if not view.sees(doc):
+                continue
             sections = "; ".join(md_escape(s) for s in row.sections.get(doc.id, []))
             parts.append(_link(doc, "clause-matrix.md") + (f" ({sections})" if sections else ""))
         di = row.clause.documented_information
         lines.append(_row(row.clause.number, md_escape(row.clause.title), di if di != "none" else "—",
-                          f"**{row.status}**" if row.status == "missing" else row.status, "<br>".join(parts) or "—"))
+                          f"**{row.status}**" if row.status == "missing" else row.status,
+                          "<br>".join(_with_hidden(parts, row.documents, view)) or "—"))
     lines += ["", "## Document to clauses", "", _row("Document", "Title", "Status", "Clauses"), _row(*["---"] * 4)]
-    for doc in sorted(documents, key=lambda d: d.id):
+    for doc in sorted(view.documents, key=lambda d: d.id):
         lines.append(_row(_link(doc, "clause-matrix.md"), md_escape(doc.title), states[doc.id].status_label,
                           ", ".join(doc.clauses)))
     return front_matter({"title": "Clause matrix"}) + "\n".join(lines) + "\n"
 
 
-def readiness_page(org: Organisation, documents: list[Document], states: dict[str, ControlState]) -> str:
-    checks = readiness(org, documents, states)
+def readiness_page(org: Organisation, view: View, states: dict[str, ControlState]) -> str:
+    """The checks over the whole set (computed on what is approved, not on what this audience gets), naming only the
+    documents the audience gets."""
+    checks = readiness(org, view.all, states)
     passed = sum(c.passed for c in checks)
     lines = ["# Stage 1 readiness report", "",
              f"{passed} of {len(checks)} readiness checks pass for {md_escape(org.org.legal_entity)}. Each check is "
@@ -175,17 +200,21 @@ def readiness_page(org: Organisation, documents: list[Document], states: dict[st
              _row("Result", "Check", "Findings"), _row(*["---"] * 3)]
     for check in checks:
         lines.append(_row("✅ pass" if check.passed else "❌ **fail**", md_escape(check.title),
-                          "<br>".join(md_escape(d) for d in check.details)))
+                          "<br>".join(md_escape(view.redact(d)) for d in check.details)))
     lines += ["", "## Clauses, documents, status and review dates", "",
               _row("Clause", "Title", "Document", "Revision", "Status", "Effective", "Next review"),
               _row(*["---"] * 7)]
-    for row in clause_matrix(documents, states):
+    for row in clause_matrix(view.all, states):
         if row.clause.standard != "ISO 28000":
             continue
         if not row.documents:
             lines.append(_row(row.clause.number, md_escape(row.clause.title), "—", "—",
                               "**missing**" if row.required else "—", "—", "—"))
-        for doc in sorted(row.documents, key=lambda d: d.id):
+        hidden = view.count_hidden(row.documents)
+        if hidden:
+            lines.append(_row(row.clause.number, md_escape(row.clause.title),
+                              md_escape(hidden + " (not published on this site)"), "—", "—", "—", "—"))
+        for doc in sorted((d for d in row.documents if view.sees(d)), key=lambda d: d.id):
             st = states[doc.id]
             lines.append(_row(row.clause.number, md_escape(row.clause.title), _link(doc, "readiness.md"), st.revision,
                               st.status_label, st.effective or "—",
@@ -193,9 +222,9 @@ def readiness_page(org: Organisation, documents: list[Document], states: dict[st
     return front_matter({"title": "Readiness report"}) + "\n".join(lines) + "\n"
 
 
-def changes_page(documents: list[Document], states: dict[str, ControlState], register: Register | None,
-                 version: str | None, hidden: Collection[str] = frozenset()) -> str:
+def changes_page(view: View, states: dict[str, ControlState], register: Register | None, version: str | None) -> str:
     """What changed in this release (or, outside a release, since the last one): added, revised, withdrawn."""
+    documents, hidden = view.documents, {d.id for d in view.hidden}
     releases = register.releases if register is not None else []
     previous = releases[-1] if releases and (version is None or releases[-1].version != version) else \
         (releases[-2] if len(releases) > 1 else None)
@@ -218,15 +247,22 @@ def changes_page(documents: list[Document], states: dict[str, ControlState], reg
     added = sorted(set(now) - set(before))
     revised = sorted(i for i in set(now) & set(before) if now[i] != before[i])
     withdrawn = sorted(i for i in before if i not in now)
+    # a document gone from the set has no classification any more: a limited audience gets only how many
+    unnamed = [i for i in withdrawn if i not in by_id] if view.limited else []
+    withdrawn = [i for i in withdrawn if i not in unnamed]
     for heading, ids, after in (("Added", added, None), ("Revised", revised, "before"), ("Withdrawn", withdrawn, None)):
-        lines += [f"## {heading} ({len(ids)})", ""]
+        count = len(ids) + (len(unnamed) if heading == "Withdrawn" else 0)
+        lines += [f"## {heading} ({count})", ""]
+        if heading == "Withdrawn" and unnamed:
+            lines += [f"{len(unnamed)} document{'' if len(unnamed) == 1 else 's'} withdrawn from the set "
+                      f"{'is' if len(unnamed) == 1 else 'are'} not named on this site.", ""]
         if not ids:
-            lines += ["None.", ""]
+            lines += ["None.", ""] if not count else []
             continue
         lines += [_row("Document", "Title", "Revision", "Changes"), _row(*["---"] * 4)]
         for doc_id in ids:
             doc = by_id.get(doc_id)
-            label = _link(doc, "changes.md") if doc and doc.published else md_escape(doc_id)
+            label = _link(doc, "changes.md") if doc else md_escape(doc_id)
             gone = register.documents.get(doc_id) if register is not None and doc is None else None
             title_ = md_escape(doc.title) if doc else md_escape(gone.title if gone else "")
             revision = f"{before.get(doc_id, '—')} → {now.get(doc_id, 'withdrawn')}"
@@ -236,35 +272,51 @@ def changes_page(documents: list[Document], states: dict[str, ControlState], reg
     return front_matter({"title": "What changed"}) + "\n".join(lines)
 
 
-def role_page(role: Role, org: Organisation, documents: list[Document], tasks: dict[str, list[Task]]) -> str:
-    """'What is mine': a role's job description, the documents that give it tasks, its forms and instructions."""
-    jd = next((d for d in documents if d.type == "job_description" and d.subject is role), None)
-    mine = [t for t in tasks.get(role.key, []) if t.document.published]  # never point at a page not published
+def role_page(role: Role, org: Organisation, view: View, tasks: dict[str, list[Task]]) -> str:
+    """'What is mine': a role's job description, the documents that give it tasks, its forms and instructions.
+
+    Everything the role is given is accounted for: tasks from documents this audience does not get are counted with
+    whom to ask (`Withheld`), never quoted, and forms and instructions it does not get are counted, so a duty is never
+    dropped without a word."""
+    jd = next((d for d in view.all if d.type == "job_description" and d.subject is role), None)
+    given = tasks.get(role.key, [])
+    mine = [t for t in given if view.sees(t.document)]
+    kept = withheld([t for t in given if not view.sees(t.document)])
     giving = {task.document.id for task in mine}
     functions = {f.value for f in role.functions}
     here = f"roles/{role.key}.md"
     linked = {m for task in mine for m in re_links(str(task.text), task.document.docs_path)}
-    forms = [d for d in documents if d.type == "form" and (d.docs_path in linked or d.owner is role)]
-    instructions = [d for d in documents if d.type == "work_instruction" and
+    forms = [d for d in view.all if d.type == "form" and (d.docs_path in linked or d.owner is role)]
+    instructions = [d for d in view.all if d.type == "work_instruction" and
                     (d.id in giving or d.owner is role or d.docs_path in linked)]
     holders = ", ".join(md_escape(p.name) for p in role.holders) or "vacant"
+    job = "—" if jd is None else _link(jd, here) + " " + md_escape(jd.title) if view.sees(jd) else \
+        md_escape(view.count_hidden([jd]) + " (not published on this site)")
+    groups = task_groups(mine)
+    count = sum(len(items) for _, items in groups) + sum(w.tasks for w in kept)
     lines = [f"# {md_escape(role.title)}", "", md_escape(role.purpose), "", _row("Item", "Detail"), _row("---", "---"),
-             _row("**Held by**", holders),
-             _row("**Job description**", _link(jd, here) + " " + md_escape(jd.title) if jd else "—"),
+             _row("**Held by**", holders), _row("**Job description**", job),
              _row("**SMS functions**", md_escape(", ".join(sorted(f.replace("_", " ") for f in functions))) or "—")]
-    lines += ["", f"## Tasks given by SMS documents ({len(mine)})", ""]
-    if not mine:
+    lines += ["", f"## Tasks given by SMS documents ({count})", ""]
+    if not given:
         lines.append("No procedure or plan assigns a task to this role.")
-    for docs, items in task_groups(mine):
+    for docs, items in groups:
         if len(docs) == 1:
             lines += [f"### {_link(docs[0], here)} {md_escape(docs[0].title)}", ""]
         else:
             lines += [f"### The same tasks in {len(docs)} documents", "", ", ".join(_link(d, here) for d in docs), ""]
         lines += [f"- {task.text}" for task in items]   # its links work here too: see RenderContext.ref
         lines.append("")
+    if kept:
+        lines += ["### In documents not published on this site", ""]
+        lines += [f"- {md_escape(w.sentence)}" for w in kept]
+        lines.append("")
     for heading, docs in (("Forms this role completes or keeps", forms), ("Work instructions", instructions)):
+        hidden = view.count_hidden(docs)
         lines += [f"## {heading} ({len(docs)})", ""]
-        lines += [f"- {_link(d, here)} {md_escape(d.title)}" for d in docs] or ["None."]
+        lines += [f"- {_link(d, here)} {md_escape(d.title)}" for d in docs if view.sees(d)]
+        lines += [f"- {md_escape(hidden)} (not published on this site)"] if hidden else []
+        lines += [] if docs else ["None."]
         lines.append("")
     return front_matter({"title": html_text(role.title)}) + "\n".join(lines)
 

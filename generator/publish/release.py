@@ -1,41 +1,33 @@
-"""Controlled, versioned site releases with mike, and a static export of every released version.
+"""Controlled, versioned site releases, and a static export of every released version.
 
 A release is refused unless a controlled build passes. The site is built by smsgen (so navigation and control data
-are right) and handed to mike, which commits it to a local git branch as VERSION with the alias `latest`, set as the
-default. Released versions are never rebuilt: a new release adds a version beside them.
+are right) and committed by smsgen to a local git branch as VERSION with the alias `latest`, the default, in mike's
+layout (publish/versions.py). Released versions are never rebuilt: a new release adds a version beside them.
 """
 from __future__ import annotations
 
-import io
-import os
 import shutil
-import tarfile
 import tempfile
 from pathlib import Path
 
-from mike.commands import AliasType, deploy, list_versions, set_default
-
 from generator.base.clock import now
 from generator.base.errors import UserError
-from generator.base.files import write_atomic
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
 from generator.checks.assess import assess
-from generator.control import audit
-from generator.control.register import Release, save_register
+from generator.control.register import Release
+from generator.control.store import Store, Transaction
+from generator.publish import outdir, versions
+from generator.publish.audience import Audience
 from generator.publish.docs import write_outcome
 from generator.publish.git import git
 from generator.publish.site.backend import site_request
 from generator.publish.site.registry import DEFAULT_BACKEND, site_backend
-
-BRANCH = "smsgen-site"   # the local git branch that holds every released version of the site
-ALIAS = "latest"
-
-
+from generator.publish.versions import ALIAS, BRANCH
 
 
 def _ensure_repository(ws: Workspace) -> None:
-    """mike stores releases on a git branch: a workspace that is not yet a repository becomes one."""
+    """Releases live on a git branch: a workspace that is not yet a repository becomes one."""
     inside = git(ws.root, "rev-parse", "--show-toplevel", check=False, text=True)
     if inside.returncode != 0 or Path(inside.stdout.strip()).resolve() != ws.root:
         if inside.returncode != 0:
@@ -46,26 +38,20 @@ def _ensure_repository(ws: Workspace) -> None:
                                     hint="run releases from the repository's top-level directory"))
 
 
-def _identity_env() -> dict:
-    """Release commits need an author; fall back to a neutral one where git has none configured."""
-    env = dict(os.environ)
-    for key, value in (("GIT_AUTHOR_NAME", "smsgen"), ("GIT_AUTHOR_EMAIL", "smsgen@localhost"),
-                       ("GIT_COMMITTER_NAME", "smsgen"), ("GIT_COMMITTER_EMAIL", "smsgen@localhost")):
-        env.setdefault(key, value)
-    return env
-
-
 def released_versions(ws: Workspace) -> list[str]:
-    cwd = os.getcwd()
-    try:
-        os.chdir(ws.root)
-        return [str(v.version) for v in list_versions(BRANCH)]
-    finally:
-        os.chdir(cwd)
+    return [v.version for v in versions.released(ws.root)]
 
 
 def release(ws: Workspace, version: str, by: str, audience: str | None,
             backend: str = DEFAULT_BACKEND) -> tuple[Findings, list[str]]:
+    """Release the site as `version`: one action of the control store, holding its lock from reading the register to
+    recording the release in the register and the audit log (one transaction), so no other action interleaves."""
+    with Store(ws).transaction("release") as txn:
+        return _release(ws, version, by, audience, backend, txn)
+
+
+def _release(ws: Workspace, version: str, by: str, audience: str | None, backend: str,
+             txn: Transaction) -> tuple[Findings, list[str]]:
 
     outcome = assess(ws, controlled=True, audience=audience)
     findings = Findings(f for f in outcome.findings if f.severity >= Severity.error)
@@ -81,45 +67,28 @@ def release(ws: Workspace, version: str, by: str, audience: str | None,
         return Findings([Finding("release.exists", Severity.fatal, f"version {version} is already released",
                                  hint="a released version never changes: release a new version number")]), []
     day = now().date().isoformat()
-    register = outcome.register
-    contents = {d.id: outcome.states[d.id].revision for d in outcome.documents if d.published}
-    previous_register = ws.register_file.read_bytes()
+    register = txn.register      # as read under the lock; committed with the release below
+    # the release holds what its audience gets (the same rule as its pages: generator.publish.audience)
+    view = Audience.of(org, audience).view(outcome.documents)
+    contents = {d.id: outcome.states[d.id].revision for d in view.documents}
     register.releases.append(Release(version=version, date=day, by=by, documents=contents))
-    # the site shows this release's "what changed" page, so the register records the release before the build;
-    # if the release then fails, the register is put back as it was
-    save_register(ws.register_file, register)
+    # the site shows this release's "what changed" page, so the build reads the register with the release in it; the
+    # register is written only once the release has succeeded
+    outcome.register = register
     site_dir = Path(tempfile.mkdtemp(prefix=".release-", dir=ws.root))
-    done = False
     try:
-        outcome = assess(ws, controlled=True, audience=audience)
         generated = write_outcome(ws, outcome, release=version)
         if generated is None:
             return Findings(f for f in outcome.findings if f.severity >= Severity.error), []
         built = site_backend(backend).build(ws, site_request(ws, org, generated.nav, site_dir / "site", versioned=True))
         if built:
             return built, []
-        env_before = dict(os.environ)
-        os.environ.update(_identity_env())
-        cwd = os.getcwd()
-        os.chdir(ws.root)
-        try:
-            cfg = {"site_dir": str(site_dir / "site"), "use_directory_urls": True}
-            with deploy(cfg, version, title=version, aliases=[ALIAS], update_aliases=True,
-                        alias_type=AliasType.copy, branch=BRANCH,
-                        message=f"Release {version} of the {org.org.name} SMS by {org.person[by].name}"):
-                pass
-            set_default(ALIAS, branch=BRANCH, message=f"Default version: {ALIAS} ({version})", allow_empty=True)
-        finally:
-            os.chdir(cwd)
-            os.environ.clear()
-            os.environ.update(env_before)
-        done = True
+        versions.deploy(ws.root, site_dir / "site", version,
+                        f"Release {version} of the {org.org.name} SMS by {org.person[by].name}")
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
-        if not done:
-            write_atomic(ws.register_file, previous_register)
-    audit.append(ws.audit_file, [{"action": "release", "version": version, "by": by, "by_name": org.person[by].name,
-                                  "at": now().isoformat(), "documents": len(contents)}])
+    txn.commit([{"action": "release", "version": version, "by": by, "by_name": org.person[by].name,
+                 "at": now().isoformat(), "documents": len(contents)}])
     return Findings(), [f"released {version} ({len(contents)} documents) as '{ALIAS}' on branch {BRANCH}"]
 
 
@@ -128,14 +97,9 @@ def publish(ws: Workspace, target: Path) -> list[str]:
     if git(ws.root, "rev-parse", "--verify", "--quiet", BRANCH, check=False).returncode != 0:
         raise UserError(Finding("publish.nothing", Severity.fatal, "nothing has been released yet",
                                 hint="smsgen release VERSION --by PERSON"))
-    archive = git(ws.root, "archive", "--format=tar", BRANCH).stdout
-    target.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".publish-", dir=target.parent))
-    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(staging, filter="data")
-    for child in target.iterdir():
-        shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
-    for child in staging.iterdir():
-        shutil.move(str(child), target / child.name)
-    staging.rmdir()
+    # only what an earlier publish wrote is ever replaced (outdir.py): never the workspace, nor a stranger's files
+    previous = outdir.claim(ws.root, target)
+    with tempfile.TemporaryDirectory(prefix="smsgen-publish-") as staging:
+        versions.extract(ws.root, Path(staging))
+        outdir.replace(Path(staging), target, previous)
     return released_versions(ws)

@@ -20,6 +20,7 @@ from generator.checks.matrix import clause_matrix, coverage
 from generator.control.state import ControlState
 from generator.model.fields import Classification
 from generator.model.organisation import Organisation
+from generator.publish.audience import Audience
 from generator.publish.export import brand_of, export
 from generator.publish.export.packs import write_pack
 from generator.publish.export.page import read_page
@@ -29,7 +30,7 @@ from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_row
 from generator.render.document import Document
 
 # the certification body sees everything below restricted, unless restricted documents are included on request
-CERTIFICATION_BODY_LEVEL = Classification.confidential.level
+CERTIFICATION_BODY = Classification.confidential
 
 
 @dataclass
@@ -64,9 +65,8 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
     stamp = int(when.timestamp())
     brand = brand_of(org, ws)
     dist, docs_dir = ws.dist_dir, ws.docs_dir
-    level = None if include_restricted else CERTIFICATION_BODY_LEVEL
-    included = [d for d in documents if d.classification.visible_at(level)]
-    withheld = [d for d in documents if d not in included]
+    view = Audience.up_to(None if include_restricted else CERTIFICATION_BODY).view(documents)
+    included, withheld = view.documents, view.hidden
 
     files: dict[str, bytes] = {}
     meta: dict[str, tuple[str, str]] = {}

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from generator.base.errors import GitError
 from generator.publish.git import git
 
 BRANCH = "smsgen-site"   # the local git branch that holds every released version of the site
@@ -50,8 +51,11 @@ def released(root: Path) -> list[Version]:
     shown = git(root, "show", f"{BRANCH}:{VERSIONS}", check=False, text=True)
     if shown.returncode != 0:
         return []
-    return [Version(str(v["version"]), str(v.get("title", v["version"])), list(v.get("aliases", [])))
-            for v in json.loads(shown.stdout)]
+    try:   # a branch is a place anyone with the repository can commit to: its list may be anything
+        return [Version(str(v["version"]), str(v.get("title", v["version"])), list(v.get("aliases", [])))
+                for v in json.loads(shown.stdout)]
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise GitError(f"show {BRANCH}:{VERSIONS}", f"it is not a list of released versions ({exc})") from None
 
 
 def extract(root: Path, target: Path) -> None:

@@ -28,9 +28,14 @@ class Document:
     retention: str | None
     template: Template
     subject: Role | Site | None = None        # the role or site an expanding template was expanded for
-    published: bool = True                    # False when the build's audience may not see this classification
+    # forms: the classification of a completed record, which may be higher than the blank form's (`classification`)
+    record_classification: Classification | None = None
+    # whether the audience pages were last written for may see it: set by generator.publish.audience when pages are
+    # written, never read while rendering (the rendering is the same for every audience: it is what is approved)
+    published: bool = True
     body: str = ""
     references: set[str] = field(default_factory=set)   # IDs of documents this one links to
+    figures: set[str] = field(default_factory=set)      # file names under docs/figures/ this document draws
 
     @property
     def folder(self) -> str:
@@ -50,6 +55,42 @@ class Document:
 class Task:
     document: Document
     text: Markup
+
+
+@dataclass
+class Withheld:
+    """Tasks given to a role by documents of one classification that the page listing the role's tasks may not
+    show: counted, never quoted, and neither their documents' IDs nor titles named. The count tells the holder and an
+    auditor that the duties exist (and changes when they do); the owners are whom the holder asks."""
+    classification: Classification
+    tasks: int          # distinct tasks: the same step in every site's plan counts once, as `task_groups` lists it
+    documents: int
+    owners: list[Role]
+
+    @property
+    def sentence(self) -> str:
+        """Plain text (escape it where Markdown is written): the same words in a job description and on a role page."""
+        one_task, one_doc, one_owner = self.tasks == 1, self.documents == 1, len(self.owners) == 1
+        titles = [f"the {r.title}" for r in self.owners]
+        owners = titles[0] if one_owner else ", ".join(titles[:-1]) + " and " + titles[-1]
+        return (f"{self.tasks} task{'' if one_task else 's'} from {self.documents} {self.classification.value} "
+                f"document{'' if one_doc else 's'} {'is' if one_task else 'are'} not reproduced here. "
+                f"{owners[0].upper()}{owners[1:]}, who own{'s' if one_owner else ''} "
+                f"{'that document' if one_doc else 'those documents'}, brief{'s' if one_owner else ''} the holders of "
+                f"this role on {'it' if one_task else 'them'}.")
+
+
+def withheld(tasks: list[Task]) -> list[Withheld]:
+    """`tasks` (those a page may not show) summarised per classification, lowest first."""
+    out = []
+    for level in sorted({t.document.classification for t in tasks}, key=lambda c: c.level):
+        mine = [t for t in tasks if t.document.classification is level]
+        groups = task_groups(mine)
+        docs = {t.document.id: t.document for t in mine}
+        owners = {d.owner.key: d.owner for d in sorted(docs.values(), key=lambda d: d.id)}
+        out.append(Withheld(level, sum(len(items) for _, items in groups), len(docs),
+                            sorted(owners.values(), key=lambda r: r.title)))
+    return out
 
 
 def task_groups(tasks: list[Task]) -> list[tuple[list[Document], list[Task]]]:

@@ -11,9 +11,15 @@ from generator.model.organisation import Organisation
 FONT = "font-family='Liberation Sans, Arial, Helvetica, sans-serif'"
 
 
+def _attr(value: str) -> str:
+    """Text for an attribute value: quotes too, or a name with a ' would end the attribute and start another
+    (an onload= that runs when the SVG is opened on its own)."""
+    return escape(value, {"'": "&apos;", '"': "&quot;"})
+
+
 def _svg(width: int, height: int, body: list[str], title: str) -> str:
     return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
-            f"viewBox='0 0 {width} {height}' role='img' aria-label='{escape(title)}'>\n"
+            f"viewBox='0 0 {width} {height}' role='img' aria-label='{_attr(title)}'>\n"
             f"<title>{escape(title)}</title>\n" + "\n".join(body) + "\n</svg>\n")
 
 

@@ -9,14 +9,34 @@ import re
 
 from markupsafe import Markup
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|])")
+# Braces too: `{: onclick="..." }` after a heading, a table cell or a paragraph's last line is an attribute list
+# (attr_list), which would put the attribute on the element.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|{}])")
+# A line break in data would end the line the template put it on: the next line could start a heading, a list, a
+# definition, an admonition or a block attribute list, or split a table row. Data is one line of text.
+_LINE_BREAK = re.compile(r"\s*[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]\s*")
+# What makes a line a block when a template puts data at its start: a heading, a list item, a definition, an
+# admonition, a fence, a rule or a setext underline. Its first character is escaped (or written as an entity where
+# Markdown has no escape for it).
+_BLOCK_START = re.compile(r"#|[-+:](?=\s)|\d+[.)](?=\s)|!!!|:::|[=-]+\s*$")
+_START_ESCAPES = {"#": "\\#", "-": "\\-", "+": "\\+", "!": "\\!", ":": "&#58;", "=": "&#61;"}
+# pandoc (DOCX, PDF) reads ~sub~, ^sup^ and $math$ where Python-Markdown has no escape for them: written as entities
+_PANDOC_INLINE = str.maketrans({"~": "&#126;", "^": "&#94;", "$": "&#36;"})
 
 
 def md_escape(value) -> str:
-    """Text from data, made inert for Markdown (emphasis, links, table pipes) and for HTML (tags, entities)."""
+    """Text from data, made inert for Markdown (emphasis, links, table pipes, attribute lists, blocks) and for HTML
+    (tags, entities): whatever it holds, it reads as the same text on the page."""
     if isinstance(value, dt.date):
         value = longdate(value)
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False)).translate(_PANDOC_INLINE)
+    text = _LINE_BREAK.sub(" ", text)
+    start = _BLOCK_START.match(text)
+    if start is None:
+        return text
+    if start.group(0)[0].isdigit():   # "2024. " would number a list: escape the dot
+        return text[:start.end() - 1] + "\\" + text[start.end() - 1:]
+    return _START_ESCAPES[text[0]] + text[1:]
 
 
 def finalize(value):

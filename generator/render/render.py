@@ -23,7 +23,7 @@ from generator.model.datafiles import Role, Site
 from generator.model.fields import PATH_PART
 from generator.model.organisation import Organisation
 from generator.render import figures
-from generator.render.document import Document, RenderResult, Task, task_groups
+from generator.render.document import Document, RenderResult, Task, Withheld, task_groups, withheld
 from generator.render.markdown import finalize, in_sentence, join_and, longdate, normalise_markdown, page_link
 from generator.render.templates import BodyLoader, Template, discover
 
@@ -100,7 +100,10 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
                 approver=org.function[meta.approver.value],
                 classification=meta.classification or type_def.classification,
                 review_months=meta.review_months or type_def.review_months, retention=meta.retention,
-                template=template, subject=subject))
+                template=template, subject=subject,
+                # a completed record is classified as the template says, else as the form itself
+                record_classification=meta.record_classification or (
+                    (meta.classification or type_def.classification) if meta.retention else None)))
     findings += _duplicates(documents)
     return documents, findings
 
@@ -142,7 +145,8 @@ class RenderContext:
         context = dict(
             org=self.org.org, data=self.org, doc=doc, fn=self.org.function, ref=self.ref, task=self.task,
             clause=self.clause, documents=self.documents, docs_of_type=self.docs_of_type, tasks_of=self.tasks_of,
-            task_groups=task_groups, clauses=self.clauses, risk_heatmap=self.risk_heatmap, org_chart=self.org_chart,
+            withheld_tasks=self.withheld_tasks, task_groups=task_groups, clauses=self.clauses,
+            risk_heatmap=self.risk_heatmap, org_chart=self.org_chart,
         )
         if doc.subject is not None and doc.template.meta is not None and doc.template.meta.expand:
             context[doc.template.meta.expand] = doc.subject
@@ -152,7 +156,18 @@ class RenderContext:
         return [d for d in self.documents if d.type == type_key]
 
     def tasks_of(self, role: Role) -> list[Task]:
-        return self.tasks[role.key]
+        """The tasks other documents give `role` that the document being rendered may quote: those from documents
+        classified no higher than itself. A job description is read by everyone who may read it; a restricted site
+        plan's incident steps must not reach them through it. The others are `withheld_tasks`."""
+        assert self.current is not None
+        level = self.current.classification.level
+        return [t for t in self.tasks[role.key] if t.document.classification.visible_at(level)]
+
+    def withheld_tasks(self, role: Role) -> list[Withheld]:
+        """The tasks `tasks_of` leaves out, counted per classification, naming no document (see `Withheld`)."""
+        assert self.current is not None
+        level = self.current.classification.level
+        return withheld([t for t in self.tasks[role.key] if not t.document.classification.visible_at(level)])
 
     def ref(self, target: str, text: str | None = None) -> Markup:
         assert self.current is not None
@@ -162,9 +177,8 @@ class RenderContext:
             return Markup("**[unknown document: {}]**").format(target)
         self.current.references.add(other.id)
         label = text or other.label
-        if not other.published:
-            # neither its ID nor its title: an audience site must not even index what it may not read
-            return Markup("a {} document (not published on this site)").format(other.classification.value)
+        # always the link, whoever may read `other`: this text is what is approved. An audience's site turns links
+        # to pages it does not publish into plain text (generator.publish.audience), after approval, never before.
         # relative to this page; the same text reads right on any page one folder deep (every document's and role's
         # page: type folders are single names), so a task's text can be repeated on role pages and job descriptions
         return Markup("[{}]({})").format(finalize(label), page_link(self.current.docs_path, other.docs_path))
@@ -188,6 +202,7 @@ class RenderContext:
     def figure(self, name: str, svg: str, alt: str) -> Markup:
         assert self.current is not None
         self.figures[name] = svg
+        self.current.figures.add(name)   # a figure is published only with a page that draws it
         return Markup("![{}]({})").format(finalize(alt), page_link(self.current.docs_path, f"figures/{name}"))
 
     def risk_heatmap(self, site_code: str | None = None, residual: bool = False) -> Markup:
@@ -205,14 +220,12 @@ class RenderContext:
         return self.figure("org-chart.svg", figures.org_chart(self.org), f"{self.org.org.name} organisation chart")
 
 
-def render(ws: Workspace, org: Organisation, max_level: int | None = None) -> RenderResult:
-    """Render every document. With `max_level`, documents classified above it are not published, and references to
-    them become plain text, so no page, link or search entry leads to them."""
+def render(ws: Workspace, org: Organisation) -> RenderResult:
+    """Render every document, the one way: whoever the pages are later written for, the bodies are the same, so what
+    was approved (its fingerprint) is what every audience's site shows, less what that audience may not see."""
     templates, findings = discover(ws.template_dirs, ws.display)
     documents, problems = expand(templates, org)
     findings += problems
-    for doc in documents:
-        doc.published = doc.classification.visible_at(max_level)
     if findings.fatal:
         return RenderResult(documents, findings, {})
     env = make_environment(ws)

@@ -40,6 +40,9 @@ class TemplateMeta(Strict):
     review_months: int | None = Field(None, ge=1, le=60, description="Overrides the type's review period")
     expand: Literal["role", "site"] | None = Field(None, description="Produce one document per role or per site")
     retention: str | None = Field(None, description="Forms and records: how long completed copies are kept")
+    record_classification: Classification | None = Field(
+        None, description="Forms: the classification of a completed record (default: the document's own). A blank "
+                          "form takes its type's classification, so the people who must fill it in can see it")
 
 
 @dataclass
@@ -68,8 +71,27 @@ def discover(template_dirs: list[Path], display: Callable[[Path], str]) -> tuple
     return templates, findings
 
 
+def _text_of(file: Path, display: str) -> tuple[str, Finding | None]:
+    """A template's text, or why it cannot be read (a folder or a pipe is no template, and a pipe would block)."""
+    if not file.is_file():
+        return "", Finding("template.unreadable", Severity.fatal, "not a regular file", display)
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        return "", Finding("template.unreadable", Severity.fatal, f"cannot read template: {exc.strerror or exc}",
+                           display)
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line, col = raw[:exc.start].count(b"\n") + 1, exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return "", Finding("template.encoding", Severity.fatal, f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot "
+                           "be decoded", display, line, col, hint="save the template as UTF-8")
+
+
 def read_template(rel: str, file: Path, display: str) -> tuple[Template, list[Finding]]:
-    text = file.read_text(encoding="utf-8")
+    text, unreadable = _text_of(file, display)
+    if unreadable is not None:
+        return Template(rel, file, display, None, None), [unreadable]
     match = FRONT_MATTER.match(text)
     if not match:
         return Template(rel, file, display, None, None), [Finding(

@@ -168,6 +168,10 @@ def test_restricted_documents_are_absent_from_the_employees_site(browser, publis
         page.fill("input.md-search__input", restricted[0].title)
         page.wait_for_timeout(1500)
         assert restricted[0].id not in page.locator(".md-search-result").inner_text()
+        # a restricted plan's heat map is not on the site at all, not even for someone who guesses its URL
+        figures = sorted({name for doc in restricted for name in doc.figures})
+        assert figures, "site security plans draw heat maps"
+        assert page.goto(f"{url}/figures/{figures[0]}").status == 404
     finally:
         server.shutdown()
 

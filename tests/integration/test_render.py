@@ -70,17 +70,18 @@ def test_workspace_override_replaces_the_default_template(mini):
 
 
 def test_a_task_every_site_plan_gives_is_listed_once(pharma):
-    """The incident lead has the same two steps in each of the five site plans: its job description names the five
-    plans once and lists each step once, and its role page does the same."""
+    """The incident lead has the same two steps in each of the five site plans: its role page names the five plans
+    once and lists each step once; its job description (internal) may not quote the restricted plans, and counts the
+    two steps once, naming no plan."""
     outcome = run(pharma)
     assert write_outcome(pharma, outcome) is not None
     plans = sorted(d.id for d in outcome.documents if d.key.startswith("site-plan-"))
     lead = outcome.org.function["incident_lead"]
     jd = next(d for d in outcome.documents if d.type == "job_description" and d.subject is lead)
     tasks = jd.body.split("## 5 Tasks", 1)[1].split("## 6", 1)[0]
-    assert f"**The same tasks in {len(plans)} documents:**" in tasks
-    assert all(tasks.count(f"[{plan}]") == 1 for plan in plans)
-    assert tasks.count("decides whether to activate the site security plan") == 1
+    assert f"2 tasks from {len(plans)} restricted documents are not reproduced here" in tasks
+    assert not any(plan in tasks for plan in plans)
+    assert "decides whether to activate the site security plan" not in tasks
     page = (pharma.docs_dir / "roles" / f"{lead.key}.md").read_text(encoding="utf-8")
     assert f"### The same tasks in {len(plans)} documents" in page
     assert page.count("decides whether to activate the site security plan") == 1

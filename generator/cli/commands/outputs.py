@@ -8,7 +8,7 @@ from pathlib import Path
 from generator.base.findings import EXIT_BAD_INPUT, EXIT_CHECKS_FAILED, EXIT_OK
 from generator.base.workspace import Workspace
 from generator.checks.assess import assess
-from generator.cli.commands.control import open_controller
+from generator.cli.commands.control import assessed
 from generator.publish.docs import write_outcome
 from generator.publish.masterlist import export
 from generator.publish.pack_verify import verify_pack
@@ -17,7 +17,7 @@ from generator.publish.stage1 import build_pack
 
 
 def master_list(ws: Workspace, args: argparse.Namespace) -> int:
-    _, outcome = open_controller(ws)
+    outcome = assessed(ws)
     for path in export(outcome, Path(args.csv) if args.csv else None, Path(args.xlsx) if args.xlsx else None, ws):
         print(ws.display(path))
     return EXIT_OK

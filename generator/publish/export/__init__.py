@@ -12,7 +12,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from generator.base.files import write_atomic
+from generator.base.files import within, write_atomic
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
 from generator.model.organisation import Organisation
@@ -45,7 +45,9 @@ def _sha(*parts: bytes | str) -> str:
 
 def brand_of(org: Organisation, ws: Workspace) -> Brand:
     b = org.org.branding
-    logo = str((ws.root / b.logo).resolve()) if b.logo and (ws.root / b.logo).is_file() else None
+    # the model refuses a path that climbs out; a symbolic link out of the workspace is no logo either
+    logo = str((ws.root / b.logo).resolve()) if b.logo and (ws.root / b.logo).is_file() \
+        and ws.contains(ws.root / b.logo) else None
     return Brand(name=org.org.name, colour=b.primary_colour, font=b.font, logo=logo, prefix=org.org.document_prefix)
 
 
@@ -95,7 +97,7 @@ class ExportPlan:
                     findings.add("export.failed", Severity.fatal, f"{name}: {job.kind} conversion failed: {error}",
                                  where)
             write_atomic(ws.export_cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
-        if _remove_stale(cache, {j.out for j in self.jobs}, self.kept):
+        if _remove_stale(cache, {j.out for j in self.jobs}, self.kept, ws.dist_dir):
             write_atomic(ws.export_cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
         return ExportResult(written, len(self.jobs) - len(self.todo), findings, time.perf_counter() - self.started)
 
@@ -141,7 +143,7 @@ def plan_export(ws: Workspace, org: Organisation, formats: set[str], packs: bool
                                 title, _sha(VERSION, PACK, title, brand_key, *(keys[p.id] for p in members))))
 
     cache_file = ws.export_cache_file
-    cache = json.loads(cache_file.read_text()) if cache_file.exists() else {}
+    cache = _read_cache(cache_file)
     todo = [j for j in jobs if cache.get(j.out) != j.key or not Path(j.out).exists()]
     # a run without packs, or without some format, leaves those outputs of earlier runs where they are
     planned = {job.out for job in jobs}
@@ -158,12 +160,26 @@ def _document_pages(ws: Workspace) -> list[Page]:
     return sorted((p for p in pages if p.control), key=lambda p: p.id)
 
 
-def _remove_stale(cache: dict[str, str], expected: set[str], kept: set[str]) -> bool:
+def _read_cache(cache_file: Path) -> dict[str, str]:
+    """The export cache, or an empty one when it is missing or not what smsgen writes (a hand-edited or truncated
+    file): then everything is converted again, nothing worse."""
+    try:
+        cache = json.loads(cache_file.read_text(encoding="utf-8")) if cache_file.is_file() else {}
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(cache, dict):
+        return {}
+    return {out: key for out, key in cache.items() if isinstance(key, str)}
+
+
+def _remove_stale(cache: dict[str, str], expected: set[str], kept: set[str], folder: Path) -> bool:
     """Outputs of documents that no longer exist must not linger beside the current set. Only files this exporter
     wrote (they are in its cache) are ever removed, and never those a narrower run did not plan (`kept`: the packs,
-    when a run makes no packs). Says whether anything was removed."""
+    when a run makes no packs), nor anything outside `folder` (dist/: the cache is a file a hand can edit). Says
+    whether anything was removed."""
     stale = [out for out in cache if out not in expected and out not in kept]
     for out in stale:
-        Path(out).unlink(missing_ok=True)
+        if within(Path(out), folder):
+            Path(out).unlink(missing_ok=True)
         del cache[out]
     return bool(stale)
