@@ -46,3 +46,9 @@ def pharma_built(tmp_path_factory) -> Workspace:
 def pharma_outcome(pharma_built):
     """The second organisation assessed once. Read only."""
     return run(pharma_built)
+
+
+@pytest.fixture(scope="session")
+def reference_outcome(built_site):
+    """The reference organisation assessed once, from the session's built site. Read only."""
+    return run(built_site)
