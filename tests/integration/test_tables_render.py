@@ -20,7 +20,8 @@ def table_problems(doc_id: str, body: str) -> list[str]:
         if len(header) != width:
             problems.append(f"{where}: {len(header)} headings over {width} columns")
         problems += [f"{where}: an empty heading" for cell in header if not cell.strip()]
-        problems += [f"{where}: a heading holds a pipe as text ({cell!r})" for cell in header if ESCAPED_PIPE.search(cell)]
+        problems += [f"{where}: a heading holds a pipe as text ({cell!r})" for cell in header
+                     if ESCAPED_PIPE.search(cell)]
         problems += [f"{where}: a row of {len(row)} cells under {width} headings" for row in table.rows[1:]
                      if len(row) > width]
     return problems
