@@ -29,11 +29,11 @@ from generator.render.templates import BodyLoader, Template, discover
 
 
 def make_environment(ws: Workspace) -> jinja2.Environment:
-    cache = ws.cache_dir / "jinja"
-    cache.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=BodyLoader([str(d) for d in ws.template_dirs]),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)),  # compiled templates survive between runs
+        # compiled templates survive between runs, in Jinja's per-user cache folder (private, owner-checked): compiled
+        # code is never loaded from the workspace, where anyone who can write a data file could plant it
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         finalize=finalize,
