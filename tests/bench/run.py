@@ -75,6 +75,8 @@ def _raw_convert(args: tuple[str, str, str]) -> None:
     """The floor's unit of work: pandoc (and typst) on one page, with no smsgen decoration and no cache."""
     page, out, docs = args
     text = Path(page).read_text(encoding="utf-8").split("\n---\n", 1)[-1]
+    # pages link figures relative to themselves (../figures/x.svg); both converters resolve from docs/
+    text = text.replace("](../figures/", "](/figures/")
     pandoc = pypandoc.get_pandoc_path()
     subprocess.run([pandoc, "-f", "markdown", "-t", "docx", "-o", out + ".docx", f"--resource-path={docs}"],
                    input=text.encode(), check=True, capture_output=True)
