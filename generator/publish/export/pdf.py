@@ -154,7 +154,7 @@ class PdfExporter(Exporter):
     """PDF: pandoc to typst markup, laid out by typst with the control header, footer and revision history."""
     name = "pdf"
     label = "PDF"
-    version = "4"   # 4: column widths from content, wide tables on landscape pages
+    version = "5"   # 5: column widths from content, wide tables on landscape pages at body size
     # typst lays out a whole document in memory (about 1 MB per KB of Markdown) and never frees its memo cache
     heavy_bytes = 50_000
 
