@@ -9,12 +9,14 @@ from generator.base.workspace import Workspace
 from generator.cli.boundary import guarded
 from generator.cli.parser import parser
 
+NEEDS_NO_WORKSPACE = {"init", "completion"}
+
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser().parse_args(argv)
     ws = Workspace.at(args.workspace)
-    if args.command != "init" and not ws.root.is_dir():
+    if args.command not in NEEDS_NO_WORKSPACE and not ws.root.is_dir():
         print(f"{args.workspace}: workspace directory does not exist", file=sys.stderr)
         return EXIT_BAD_INPUT
     module, function = args.handler.split(":")

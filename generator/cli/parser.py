@@ -45,6 +45,8 @@ def parser() -> argparse.ArgumentParser:
                        help=f"also write dist/{name}/<ID>.{name} ({exporter.label}) for every document")
     s.add_argument("--packs", action="store_true", help="with --pdf: also the combined manual pack and full set")
     s.add_argument("--all", action="store_true", help="site, DOCX, PDF and the combined packs")
+    s.add_argument("--format", choices=("text", "json"), default="text",
+                   help="json: a summary of what was written where, and the findings, on standard output")
     s.set_defaults(handler="build:build_command")
 
     def lifecycle(name: str, help_: str, *extra: tuple[str, dict]):
@@ -108,6 +110,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--audience", metavar="NAME", help="release the site of one audience (e.g. employees)")
     s.add_argument("--site-backend", choices=tuple(SITE_BACKENDS), default=DEFAULT_BACKEND,
                    help=f"what builds the released site (default: {DEFAULT_BACKEND})")
+    s.add_argument("--commit", action="store_true",
+                   help="commit uncommitted data, control records, templates and theme files before releasing, and "
+                        "the release record after it (by default a release refuses uncommitted sources)")
     s.set_defaults(handler="outputs:release_command")
     s = sub.add_parser("publish", help="export every released version as a static site")
     s.add_argument("--to", required=True, metavar="DIR")
@@ -125,4 +130,11 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(handler="workspace:serve")
     s = sub.add_parser("templates", help="list the templates in use and which ones the workspace overrides")
     s.set_defaults(handler="workspace:templates")
+    s = sub.add_parser("completion", help="print the shell completion script (bash or zsh); "
+                       "load it with eval \"$(smsgen completion bash)\"")
+    s.add_argument("shell", choices=("bash", "zsh"))
+    s.set_defaults(handler="terminal:completion")
+    s = sub.add_parser("_complete")   # hidden: the words the completion script offers, read without rendering
+    s.add_argument("what", choices=("people", "documents"))
+    s.set_defaults(handler="terminal:complete")
     return p

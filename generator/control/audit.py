@@ -33,6 +33,7 @@ class ReleaseEntry(TypedDict):
     by_name: str
     at: str
     documents: int     # how many documents the release contains
+    source: NotRequired[str]   # the git commit it was built from (entries before this field have none)
 
 
 class DelegationEntry(TypedDict):

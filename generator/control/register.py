@@ -71,6 +71,8 @@ class Release(Strict):
     date: str
     by: str
     documents: dict[str, str] = Field(description="Document ID -> the revision this release contains")
+    source: str | None = Field(None, description="The git commit of the data, templates and control records the "
+                                                 "release was built from")
 
 
 class Delegation(Strict):

@@ -54,6 +54,9 @@ class Organisation_(Strict):
     sector: Text
     description: Text = Field(description="Two or three sentences on what the organisation does")
     website: WebAddress | None = None
+    site_url: WebAddress | None = Field(None, description="Where the published site is served (http:// or https://): "
+                                                          "sets the sitemap and canonical links; released versions "
+                                                          "are under it as VERSION/")
     employees: int = Field(gt=0, description="Approximate head count")
     document_prefix: Code = Field(description="Prefix of every document ID, e.g. ABC-SMS")
     branding: Branding = Branding()

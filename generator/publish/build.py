@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.base.findings import Findings
+from generator.base.progress import Progress, Silent
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome, assess
 from generator.publish.docs import Generated, write_outcome
@@ -38,10 +39,14 @@ class BuildResult:
     site_dir: Path | None = None      # where the site was built, when it was
 
 
-def build(ws: Workspace, options: BuildOptions) -> BuildResult:
-    outcome = assess(ws, controlled=options.controlled, audience=options.audience)
+def build(ws: Workspace, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """`progress` hears the phases: "render+checks", "pages", "site", and the export's "convert" and "packs"."""
+    progress = progress or Silent()
+    with progress.phase("render+checks"):
+        outcome = assess(ws, controlled=options.controlled, audience=options.audience)
     findings = Findings(outcome.findings)
-    generated = write_outcome(ws, outcome)
+    with progress.phase("pages"):
+        generated = write_outcome(ws, outcome)
     result = BuildResult(outcome, findings, generated)
     if generated is None or outcome.org is None:
         return result
@@ -49,14 +54,15 @@ def build(ws: Workspace, options: BuildOptions) -> BuildResult:
     with ThreadPoolExecutor(1) as background:
         if options.formats:
             plan = plan_export(ws, outcome.org, options.formats, packs=options.packs)
-            exporting = background.submit(plan.run)
+            exporting = background.submit(plan.run, None, progress)
             downloads = Downloads(ws.dist_dir, plan.fingerprint,
                                   [(e.name, e.label) for e in exporters(options.formats)],
                                   lambda: not exporting.result().findings.fatal)
         if options.site and not findings.fatal:
             target = options.site_dir or ws.site_dir
             request = site_request(ws, outcome.org, generated.nav, target, downloads=downloads)
-            site_findings = site_backend(options.site_backend).build(ws, request)
+            with progress.phase("site"):
+                site_findings = site_backend(options.site_backend).build(ws, request)
             findings += site_findings
             if not site_findings.fatal:
                 result.site_dir = target

@@ -79,7 +79,7 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
             pages[path] = page()
             nav.append({title: path})
     if audience.sees_page("home"):
-        pages["index.md"] = home_page(org, view, sections)
+        pages["index.md"] = home_page(org, view, sections, states, register, release)
     pages = {rel: view.unlink(rel, text) for rel, text in pages.items()}
     pages["branding.css"] = _branding_css(org)
     pages.update({f"figures/{name}": svg for name, svg in view.figures(figures).items()})

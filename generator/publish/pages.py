@@ -14,7 +14,7 @@ from generator.checks.matrix import clause_matrix, coverage
 from generator.checks.readiness import readiness
 from generator.control.register import Register
 from generator.control.revisions import revision_after
-from generator.control.state import ControlMeta, ControlState
+from generator.control.state import ControlMeta, ControlState, due_for_review
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Role
 from generator.model.organisation import Organisation
@@ -100,37 +100,94 @@ def clause_index(view: View) -> str:
     return front_matter({"title": "Clause index"}) + "\n".join(lines)
 
 
-def home_page(org: Organisation, view: View, sections: list[tuple[str, str, int]]) -> str:
+# reviews falling due within this many days are listed on the home page
+REVIEW_SOON_DAYS = 60
+
+
+def home_page(org: Organisation, view: View, sections: list[tuple[str, str, int]],
+              states: dict[str, ControlState] | None = None, register: Register | None = None,
+              version: str | None = None) -> str:
+    """The landing page: where each kind of reader starts, the role pages, what changed since the last release and
+    the reviews falling due. It links only pages this audience's site has, and names only documents it may see."""
     o = org.org
+    states = states or {}
     documents = view.documents
-    by_type = {d.type: d for d in documents}
+    sees = view.audience.sees_page
+    by_type = {d.type: d for d in sorted(documents, key=lambda d: d.id, reverse=True)}
+    folders = {folder for _, folder, _ in sections}
     lines = [f"# {md_escape(o.name)} Security Management System", "",
              md_escape(o.description), "",
              f"This site is the controlled copy of the documentation of the security management system of "
              f"{md_escape(o.legal_entity)}, aligned with ISO 28000:2022. Printed or downloaded copies are "
-             "uncontrolled.",
-             "", "## Scope", "", md_escape(org.scope.statement), "",
-             _row("Site", "Type", "Address", "Activities"), _row(*["---"] * 4)]
+             "uncontrolled.", ""]
+
+    def doc_link(key: str) -> str | None:
+        doc = by_type.get(key)
+        return f"{_link(doc, 'index.md')} {md_escape(doc.title)}" if doc else None
+
+    def section_link(key: str, text: str) -> str | None:
+        type_def = org.documents.types.get(key)
+        if type_def is None or type_def.folder not in folders or not sees("sections"):
+            return None
+        return f"[{text}]({page_link('index.md', f'{type_def.folder}/index.md')})"
+
+    starts = {
+        "Employees": [
+            "[Your role page](roles/index.md): your tasks, forms and work instructions" if sees("roles") else None,
+            doc_link("policy"), doc_link("manual"), section_link("form", "Forms"),
+            section_link("work_instruction", "Work instructions")],
+        "Document controllers": [
+            "[Master document list](master-list.md): revision, status and review date of every document"
+            if sees("master_list") else None,
+            f"[Reviews due](#reviews-due) within the next {REVIEW_SOON_DAYS} days" if states else None,
+            "[What changed](changes.md) since the last release" if sees("changes") else None],
+        "Auditors": [
+            "[Clause index](clauses.md): where each clause of ISO 28000 is addressed" if sees("clause_index") else None,
+            "[Clause matrix](clause-matrix.md): clauses against documents" if sees("clause_matrix") else None,
+            "[Readiness report](readiness.md): the Stage 1 readiness findings" if sees("readiness") else None,
+            doc_link("manual")],
+    }
+    lines += ["## Where to start", ""]
+    for reader, links in starts.items():
+        present = [link for link in links if link]
+        if present:
+            lines += [f"**{reader}**", ""] + [f"- {link}" for link in present] + [""]
+    if sees("roles"):
+        lines += ["## Role pages", "", "What each role does in the SMS: its tasks, forms and instructions.", ""]
+        lines += [f"- [{md_escape(r.title)}]({page_link('index.md', f'roles/{r.key}.md')})" for r in org.roles]
+        lines.append("")
+    if sees("changes") and states:
+        previous, before, now = release_diff(view, states, register, version)
+        added = len(set(now) - set(before))
+        revised = len([i for i in set(now) & set(before) if now[i] != before[i]])
+        withdrawn = len([i for i in before if i not in now])
+        summary = (f"Since release {md_escape(previous.version)} of {previous.date}: {added} added, {revised} "
+                   f"revised, {withdrawn} withdrawn." if previous else
+                   f"No release yet: {len(now)} document(s) approved so far.")
+        lines += ["## What changed", "", summary + " [See what changed](changes.md).", ""]
+    if states:
+        due = due_for_review(documents, states, REVIEW_SOON_DAYS)
+        lines += ["## Reviews due", "", f"Periodic reviews overdue or due within {REVIEW_SOON_DAYS} days: {len(due)}.",
+                  ""]
+        if due:
+            lines += [_row("Document", "Title", "Review due"), _row(*["---"] * 3)]
+            lines += [_row(_link(doc, "index.md"), md_escape(doc.title),
+                           day.isoformat() + (" **overdue**" if late else "")) for day, doc, late in due]
+            lines.append("")
+    lines += ["## Scope", "", md_escape(org.scope.statement), "",
+              _row("Site", "Type", "Address", "Activities"), _row(*["---"] * 4)]
     for code in org.scope.sites:
         site = org.site[code]
         lines.append(_row(f"**{md_escape(site.code)}** {md_escape(site.name)}",
                           site.type_label,
                           md_escape(str(site.address)), md_escape("; ".join(site.activities))))
-    lines += ["", "## Quick links", ""]
-    for key in ("manual", "policy"):
-        if key in by_type:
-            doc = by_type[key]
-            lines.append(f"- {_link(doc, 'index.md')} {md_escape(doc.title)}")
-    if view.audience.sees_page("clause_index"):
-        lines.append("- [Clause index](clauses.md): where each clause of ISO 28000 is addressed")
-    if view.audience.sees_page("master_list"):
-        lines.append("- [Master document list](master-list.md): every document with its revision, status and review "
-                     "date")
     lines += ["", "## Document set", "", _row("Type", "Documents"), _row("---", "---")]
     for label, folder, count in sections:
-        lines.append(_row(f"[{md_escape(label)}]({page_link('index.md', f'{folder}/index.md')})", count))
+        name = f"[{md_escape(label)}]({page_link('index.md', f'{folder}/index.md')})" if sees("sections") \
+            else md_escape(label)
+        lines.append(_row(name, count))
     lines.append(f"| **Total** | **{len(documents)}** |")
-    return front_matter({"title": "Home", "hide": ["navigation"]}) + "\n".join(lines) + "\n"
+    return front_matter({"title": "Home"}) + "\n".join(lines) + "\n"
 
 
 def master_list_page(view: View, states: dict[str, ControlState], org: Organisation) -> str:
@@ -222,15 +279,23 @@ def readiness_page(org: Organisation, view: View, states: dict[str, ControlState
     return front_matter({"title": "Readiness report"}) + "\n".join(lines) + "\n"
 
 
-def changes_page(view: View, states: dict[str, ControlState], register: Register | None, version: str | None) -> str:
-    """What changed in this release (or, outside a release, since the last one): added, revised, withdrawn."""
-    documents, hidden = view.documents, {d.id for d in view.hidden}
+def release_diff(view: View, states: dict[str, ControlState], register: Register | None, version: str | None):
+    """The release compared with (None: none earlier), and the approved revision of each document this audience may
+    see in it and now."""
+    hidden = {d.id for d in view.hidden}
     releases = register.releases if register is not None else []
     previous = releases[-1] if releases and (version is None or releases[-1].version != version) else \
         (releases[-2] if len(releases) > 1 else None)
     # documents this audience may not see are left out altogether, not reported as withdrawn
     before = {k: v for k, v in (previous.documents if previous else {}).items() if k not in hidden}
-    now = {d.id: states[d.id].revision for d in documents if states[d.id].status == "approved"}
+    now = {d.id: states[d.id].revision for d in view.documents if states[d.id].status == "approved"}
+    return previous, before, now
+
+
+def changes_page(view: View, states: dict[str, ControlState], register: Register | None, version: str | None) -> str:
+    """What changed in this release (or, outside a release, since the last one): added, revised, withdrawn."""
+    documents = view.documents
+    previous, before, now = release_diff(view, states, register, version)
     by_id = {d.id: d for d in documents}
     title = f"What changed in release {version}" if version else "Changes since the last release"
     since = f"release {previous.version} of {previous.date}" if previous else "no earlier release"

@@ -77,11 +77,32 @@ def risk_heatmap(org: Organisation, risks: list[Risk], residual: bool, title: st
     return _svg(width, height, body, title)
 
 
+# the site's content column and a printed A4 page both show about 700 px: a chart up to this width is drawn at
+# (or near) its own size, so its text keeps the size given here
+MAX_WIDTH = 760
+
+
 def org_chart(org: Organisation) -> str:
-    """A top-down tree of roles from reports_to: leaves placed left to right, each parent centred over its children."""
-    box_w, box_h, gap_x, gap_y = 176, 62, 16, 46
+    """Roles by reports_to: a top-down tree when it fits MAX_WIDTH, otherwise an indented outline (each role on its
+    own row, below and to the right of the role it reports to), which stays narrow for any number of roles, so no
+    browser or PDF has to shrink the text of a 3000 px chart into a 700 px column."""
+    chart = _tree_chart(org)
+    return chart if chart is not None else _outline_chart(org)
+
+
+def _holder(role: Role) -> str:
+    names = [p.name for p in role.holders]
+    return names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "") if names else "vacant"
+
+
+def _roots(org: Organisation) -> list[Role]:
+    return [r for r in org.roles if r.reports_to is None or r.reports_to not in org.role]
+
+
+def _tree_chart(org: Organisation) -> str | None:
+    """A top-down tree: leaves placed left to right, each parent centred over its children; None if too wide."""
+    box_w, box_h, gap_x, gap_y = 196, 64, 16, 46
     children = {r.key: org.reports(r.key) for r in org.roles}
-    roots = [r for r in org.roles if r.reports_to is None or r.reports_to not in org.role]
     pos: dict[str, tuple[float, int]] = {}
     next_x = [0.0]
 
@@ -96,10 +117,14 @@ def org_chart(org: Organisation) -> str:
         pos[role.key] = (x, depth)
         return x
 
-    for root in roots:
+    for root in _roots(org):
         place(root, 0, frozenset())
-    depth = max(d for _, d in pos.values()) + 1
+    if not pos:
+        return None
     width = int(next_x[0] - gap_x + 40)
+    if width > MAX_WIDTH:
+        return None
+    depth = max(d for _, d in pos.values()) + 1
     height = int(depth * (box_h + gap_y) - gap_y + 40)
     body = [f"<rect width='{width}' height='{height}' fill='#ffffff'/>"]
     colour = org.org.branding.primary_colour
@@ -121,10 +146,43 @@ def org_chart(org: Organisation) -> str:
         bx, by = 20 + x, 20 + d * (box_h + gap_y)
         body.append(f"<rect x='{bx:.0f}' y='{by:.0f}' width='{box_w}' height='{box_h}' rx='6' fill='#ffffff' "
                     f"stroke='{colour}' stroke-width='2'/>")
-        lines = textwrap.wrap(role.title, 26)[:2]
-        for i, line in enumerate(lines):
-            body.append(_text(bx + box_w / 2, by + 18 + i * 14, line, 11, weight="bold"))
-        names = [p.name for p in role.holders]
-        holder = names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "") if names else "vacant"
-        body.append(_text(bx + box_w / 2, by + box_h - 10, holder, 10, fill="#4a4a4a"))
+        for i, line in enumerate(textwrap.wrap(role.title, 24)[:2]):
+            body.append(_text(bx + box_w / 2, by + 19 + i * 15, line, 13, weight="bold"))
+        body.append(_text(bx + box_w / 2, by + box_h - 9, _holder(role), 12, fill="#4a4a4a"))
+    return _svg(width, height, body, f"{org.org.name} organisation chart")
+
+
+def _outline_chart(org: Organisation) -> str:
+    """An indented outline: one row per role, in reporting order, indented by depth, with connector lines."""
+    row_h, box_h, indent, box_w = 46, 38, 28, 420
+    children = {r.key: org.reports(r.key) for r in org.roles}
+    rows: list[tuple[Role, int]] = []
+
+    def walk(role: Role, depth: int, seen: frozenset[str]) -> None:
+        rows.append((role, depth))
+        for kid in children[role.key]:
+            if kid.key not in seen:
+                walk(kid, depth + 1, seen | {role.key})
+
+    for root in _roots(org):
+        walk(root, 0, frozenset())
+    max_depth = max((d for _, d in rows), default=0)
+    width = 40 + max_depth * indent + box_w
+    height = 40 + len(rows) * row_h - (row_h - box_h)
+    body = [f"<rect width='{width}' height='{height}' fill='#ffffff'/>"]
+    colour = org.org.branding.primary_colour
+    parent_row: dict[int, int] = {}  # depth -> row index of the latest role at that depth
+    for n, (role, depth) in enumerate(rows):
+        bx, by = 20 + depth * indent, 20 + n * row_h
+        if depth and depth - 1 in parent_row:
+            px = 20 + (depth - 1) * indent + 12
+            py = 20 + parent_row[depth - 1] * row_h + box_h
+            body.append(f"<path d='M{px} {py} V{by + box_h / 2:.0f} H{bx}' fill='none' stroke='#8a8a8a' "
+                        f"stroke-width='1.5'/>")
+        parent_row[depth] = n
+        title = textwrap.shorten(role.title, 54, placeholder="...")
+        body.append(f"<rect x='{bx}' y='{by}' width='{box_w}' height='{box_h}' rx='6' fill='#ffffff' "
+                    f"stroke='{colour}' stroke-width='2'/>")
+        body.append(_text(bx + 10, by + 17, title, 13, "start", weight="bold"))
+        body.append(_text(bx + 10, by + 32, _holder(role), 12, "start", fill="#4a4a4a"))
     return _svg(width, height, body, f"{org.org.name} organisation chart")

@@ -68,7 +68,7 @@ def test_controlled_build_and_release_for_employees_pass_once_everything_is_appr
     monkeypatch.setenv("SMSGEN_NOW", NOW)
     copy = clone_workspace(approved, tmp_path / "ws")
     top = run(copy).org.function["top_management"].holders[0].id
-    assert smsgen(copy, "release", "1.0", "--by", top, "--audience", "employees") == 0
+    assert smsgen(copy, "release", "1.0", "--by", top, "--audience", "employees", "--commit") == 0
     released = tmp_path / "published"
     assert smsgen(copy, "publish", "--to", str(released)) == 0
     leaked = [d.id for d in hidden_from(outcome, "employees") for text in texts(released).values() if d.id in text]

@@ -1,12 +1,15 @@
-"""`smsgen build`: pages, site and outputs; prints what was written where."""
+"""`smsgen build`: pages, site and outputs; shows each phase's progress and prints what was written where."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
+from generator.base.progress import Progress
 from generator.base.workspace import Workspace
-from generator.publish.build import BuildOptions, build
+from generator.publish.build import BuildOptions, BuildResult, build
+from generator.publish.export import PACK_NAMES
 from generator.publish.export.registry import EXPORTERS
 
 
@@ -16,14 +19,71 @@ def build_command(ws: Workspace, args: argparse.Namespace) -> int:
                            packs=args.all or args.packs, site=not args.no_site,
                            site_dir=Path(args.site_dir).resolve() if args.site_dir else None,
                            site_backend=args.site_backend)
-    result = build(ws, options)
+    as_json = getattr(args, "format", "text") == "json"
+    # a terminal gets live bars; CI logs, pipes and --format json get one plain line per phase (on standard error)
+    progress = Progress(sys.stderr, live=False if as_json else None)
+    try:
+        result = build(ws, options, progress)
+    finally:
+        progress.close()
+    if as_json:
+        print(json.dumps(summary(ws, result), indent=2))
+        return result.findings.exit_code()
     if result.exported is not None:
         exported = result.exported
         print(f"{len(exported.written)} file(s) converted, {exported.skipped} unchanged, "
               f"in {exported.seconds:.1f} s -> {ws.display(ws.dist_dir)}")
     result.findings.report(sys.stderr)
     if result.generated is not None:
-        published = sum(1 for d in result.outcome.documents if d.published)
-        print(f"{published} documents written to {ws.display(ws.docs_dir)}"
-              + (f"; site built in {ws.display(result.site_dir)}" if result.site_dir is not None else ""))
+        for line in summary_lines(ws, result):
+            print(line)
     return result.findings.exit_code()
+
+
+def _kind(out: str) -> str:
+    """An output's format (the folder it is in under dist/), or "pack" for a combined PDF."""
+    path = Path(out)
+    return "pack" if any(path.stem.endswith(f"-{name}") for name in PACK_NAMES) else path.parent.name
+
+
+def summary(ws: Workspace, result: BuildResult) -> dict:
+    """What `build --format json` prints: what was written where, and the findings as `check --format json`."""
+    pages = {Path(p).stem: p for p in (result.generated.pages if result.generated else [])}
+    documents = [{"id": d.id, "title": d.title,
+                  "page": ws.display(ws.docs_dir / pages[d.id]) if d.id in pages else None}
+                 for d in result.outcome.documents if d.published] if result.generated is not None else []
+    exported = result.exported
+    outputs: dict[str, dict[str, int]] = {}
+    if exported is not None:
+        written = set(exported.written)
+        for out in exported.outputs:
+            counts = outputs.setdefault(_kind(out), {"files": 0, "converted": 0})
+            counts["files"] += 1
+            counts["converted"] += out in written
+    return {
+        "exit_code": result.findings.exit_code(),
+        "docs_dir": ws.display(ws.docs_dir) if result.generated is not None else None,
+        "documents": documents,
+        "site_dir": ws.display(result.site_dir) if result.site_dir is not None else None,
+        "dist_dir": ws.display(ws.dist_dir) if exported is not None else None,
+        "converted": len(exported.written) if exported is not None else 0,
+        "unchanged": exported.skipped if exported is not None else 0,
+        "outputs": dict(sorted(outputs.items())),
+        "packs": sorted(ws.display(Path(out)) for out in (exported.outputs if exported else [])
+                        if _kind(out) == "pack"),
+        "findings": json.loads(result.findings.as_json()),
+    }
+
+
+def summary_lines(ws: Workspace, result: BuildResult) -> list[str]:
+    """The human summary at the end of a build: what was written where."""
+    data = summary(ws, result)
+    lines = [f"{len(data['documents'])} documents written to {data['docs_dir']}"
+             + (f"; site built in {data['site_dir']}" if data["site_dir"] is not None else "")]
+    for kind, counts in data["outputs"].items():
+        if kind == "pack":
+            continue
+        lines.append(f"  {data['dist_dir']}/{kind}: {counts['files']} file(s), {counts['converted']} converted")
+    if data["packs"]:
+        lines.append(f"  packs: {', '.join(data['packs'])}")
+    return lines

@@ -45,7 +45,7 @@ def verify_pack_command(ws: Workspace, args: argparse.Namespace) -> int:
 
 
 def release_command(ws: Workspace, args: argparse.Namespace) -> int:
-    findings, lines = release(ws, args.version, args.by, args.audience, args.site_backend)
+    findings, lines = release(ws, args.version, args.by, args.audience, args.site_backend, commit=args.commit)
     if findings:
         print(f"release {args.version} refused:", file=sys.stderr)
         findings.report(sys.stderr)

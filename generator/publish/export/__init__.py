@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator.base.files import within, write_atomic
 from generator.base.findings import Findings, Severity
+from generator.base.progress import Progress, Silent
 from generator.base.workspace import Workspace
 from generator.model.organisation import Organisation
 from generator.publish.export.base import Brand, ExportContext, Exporter
@@ -33,6 +34,7 @@ class ExportResult:
     skipped: int
     findings: Findings
     seconds: float
+    outputs: list[str] = field(default_factory=list)   # every output the run planned, converted or unchanged
 
 
 def _sha(*parts: bytes | str) -> str:
@@ -73,19 +75,32 @@ class ExportPlan:
         """What the outputs will be once converted, known before converting: the site keys its downloads on it."""
         return _sha(*(f"{job.out}={job.key}" for job in self.jobs))
 
-    def run(self, workers: int | None = None) -> ExportResult:
+    def run(self, workers: int | None = None, progress: Progress | None = None) -> ExportResult:
+        """Convert what changed; `progress` hears the phases "convert" and "packs", each as done/total."""
         ws, cache = self.ws, self.cache
+        progress = progress or Silent()
         findings, written = Findings(), []
         if self.todo:
             context = ExportContext(self.brand, ws.docs_dir, ws.cache_dir)
             for exporter in exporters({job.kind for job in self.todo if job.kind != PACK}):
                 exporter.prepare(context)
             packs = [job for job in self.todo if job.kind == PACK]
-            done = run_jobs([job for job in self.todo if job.kind != PACK], context, workers)
+            documents = [job for job in self.todo if job.kind != PACK]
+            progress.start("convert", len(documents))
+            try:
+                done = run_jobs(documents, context, workers, lambda n: progress.update("convert", n))
+            finally:
+                progress.end("convert")
             # a pack is merged from the documents' PDFs, so only once they are all written
             failed = {job.pages[0] for job, error in done if error is not None and job.kind == PACK_FORMAT}
             done += [(job, "a document in it could not be converted") for job in packs if failed & set(job.pages)]
-            done += run_jobs([job for job in packs if not failed & set(job.pages)], context, workers)
+            mergeable = [job for job in packs if not failed & set(job.pages)]
+            if mergeable:
+                progress.start("packs", len(mergeable))
+                try:
+                    done += run_jobs(mergeable, context, workers, lambda n: progress.update("packs", n))
+                finally:
+                    progress.end("packs")
             for job, error in done:
                 if error is None:
                     cache[job.out] = job.key
@@ -99,7 +114,8 @@ class ExportPlan:
             write_atomic(ws.export_cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
         if _remove_stale(cache, {j.out for j in self.jobs}, self.kept, ws.dist_dir):
             write_atomic(ws.export_cache_file, json.dumps(dict(sorted(cache.items())), indent=1))
-        return ExportResult(written, len(self.jobs) - len(self.todo), findings, time.perf_counter() - self.started)
+        return ExportResult(written, len(self.jobs) - len(self.todo), findings, time.perf_counter() - self.started,
+                            [job.out for job in self.jobs])
 
 
 def export(ws: Workspace, org: Organisation, formats: set[str], packs: bool = False,

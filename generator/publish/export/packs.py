@@ -8,6 +8,7 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
+from generator.model.fields import Classification
 from generator.publish.export.base import Brand
 from generator.publish.export.common import status_text
 from generator.publish.export.page import Page
@@ -15,10 +16,16 @@ from generator.publish.export.pdf import PREAMBLE, brand_input, compile_typst
 
 FRONT_MATTER = r"""
 #let LINK = sys.inputs.link
-#set page(header: [#set text(size: 8pt); #text(weight: "bold", brand.name) #h(1fr) #sys.inputs.title
-  #v(-4pt) #line(length: 100%, stroke: 0.75pt + primary)], footer: none)
+#set page(header: [#set text(size: 8pt); #text(weight: "bold", brand.name) #h(1fr) #sys.inputs.title \
+  #h(1fr) #text(weight: "bold", upper(sys.inputs.classification))
+  #v(-4pt) #line(length: 100%, stroke: 0.75pt + primary)],
+  footer: [#set text(size: 7.5pt, fill: luma(80)); #line(length: 100%, stroke: 0.5pt + luma(170)) #v(-4pt)
+  Uncontrolled when printed #h(1fr) #upper(sys.inputs.classification)])
 #align(center + horizon)[#text(size: 22pt, weight: "bold", fill: primary, sys.inputs.title) \ #v(6pt)
-  #text(size: 13pt, brand.name) \ #v(4pt) #text(size: 10pt, str(json(bytes(sys.inputs.contents)).len()) + " documents")]
+  #text(size: 13pt, brand.name) \ #v(4pt) #text(size: 10pt, str(json(bytes(sys.inputs.contents)).len()) + " documents")
+  \ #v(10pt) #box(stroke: 1pt + primary, inset: 6pt, text(size: 12pt, weight: "bold", fill: primary,
+    upper(sys.inputs.classification))) \ #v(4pt)
+  #text(size: 9pt)[Highest classification of the documents in this pack. Uncontrolled when printed.]]
 #pagebreak()
 #heading(outlined: false, bookmarked: false)[Contents]
 #set text(size: 8.5pt)
@@ -31,13 +38,20 @@ FRONT_MATTER = r"""
 LINK = "smsgen-doc:"
 
 
+def highest_classification(pages: list[Page]) -> str:
+    """The pack is as sensitive as its most sensitive document: that classification is marked on its cover."""
+    levels = [Classification(page.control["classification"]) for page in pages]
+    return max(levels, key=lambda c: c.level, default=Classification.public).value
+
+
 def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: Brand, root: Path, timestamp: int) -> bytes:
     """Several documents in one PDF: a title page and contents, then each document's own PDF, page for page, so the
     pack carries exactly the controlled copies (header, footer, "Page X of Y" of each document) and their bookmarks.
     Merging the finished PDFs takes seconds, and memory in proportion to them (pypdf holds them all: about 850 MB
     for a 1000-document set); laying that set out again in one typst run would take several GB."""
     readers = [PdfReader(path) for path in pdfs]
-    inputs = {"brand": brand_input(brand, root), "title": title, "link": LINK}
+    inputs = {"brand": brand_input(brand, root), "title": title, "link": LINK,
+              "classification": highest_classification(pages)}
     front_length, front = 0, b""
     starts: list[int] = []
     for _ in range(4):  # the contents' own length moves the page numbers it prints: settle them

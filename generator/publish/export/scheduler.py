@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures import TimeoutError as PoolTimeout
 from dataclasses import dataclass
@@ -85,11 +86,18 @@ def _heavy(job: Job, size: int) -> bool:
     return limit is not None and size > limit
 
 
-def run_jobs(jobs: list[Job], context: ExportContext, workers: int | None) -> list[tuple[Job, str | None]]:
-    """Run every job; each result is (job, error message or None)."""
+def run_jobs(jobs: list[Job], context: ExportContext, workers: int | None,
+             on_done: Callable[[int], None] | None = None) -> list[tuple[Job, str | None]]:
+    """Run every job; each result is (job, error message or None). `on_done` hears how many have finished, after
+    each one."""
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) <= 2:
-        return [(job, convert(job, context)) for job in jobs]
+        serial: list[tuple[Job, str | None]] = []
+        for job in jobs:
+            serial.append((job, convert(job, context)))
+            if on_done is not None:
+                on_done(len(serial))
+        return serial
     size = {job.out: _input_bytes(job) for job in jobs}
     # biggest first, so a long document does not start last and leave the other cores idle
     ordered = sorted(jobs, key=lambda j: -size[j.out])
@@ -124,6 +132,8 @@ def run_jobs(jobs: list[Job], context: ExportContext, workers: int | None) -> li
                     results.append((job, future.result()))
                 except Exception as exc:  # noqa: BLE001 - a worker that died (e.g. out of memory) fails its job only
                     results.append((job, f"the converter process failed: {type(exc).__name__}: {exc}"))
+                if on_done is not None:
+                    on_done(len(results))
     except PoolTimeout:
         results += [(job, f"did not finish within {limit} s") for job in [*running.values(), *heavy, *light]]
         for pool in (heavy_pool, light_pool):

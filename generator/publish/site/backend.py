@@ -49,6 +49,7 @@ class SiteRequest:
     site_dir: Path                    # the target, replaced whole when the build succeeds
     versioned: bool = False           # Material's version selector reads mike's versions.json
     downloads: Downloads | None = None
+    site_url: str | None = None       # where this site is served: the sitemap lists its pages under it
 
     def config(self) -> dict:
         """The config values every backend sets on top of mkdocs.yml (`theme` and `extra` are merged into it)."""
@@ -58,19 +59,27 @@ class SiteRequest:
             # the version selector and the outdated banner read mike's versions.json, with no network
             extra["version"] = {"provider": "mike", "default": "latest", "alias": True}
         theme = {"logo": self.logo, "favicon": self.logo} if self.logo else {}
-        return {"site_name": self.site_name, "nav": self.nav, "theme": theme, "extra": extra}
+        config = {"site_name": self.site_name, "nav": self.nav, "theme": theme, "extra": extra}
+        if self.site_url:
+            config["site_url"] = self.site_url
+        return config
 
 
 def site_request(ws: Workspace, org: Organisation, nav: list, site_dir: Path | None = None,
-                 downloads: Downloads | None = None, versioned: bool = False) -> SiteRequest:
-    """The site's name, navigation and logo from the data: the one place they come from, whichever backend builds."""
+                 downloads: Downloads | None = None, versioned: bool = False,
+                 version: str | None = None) -> SiteRequest:
+    """The site's name, navigation, logo and address from the data: the one place they come from, whichever backend
+    builds. A released `version` is served from its folder under the site's address (mike's layout)."""
     logo = org.org.branding.logo
     rel = None
     if logo and (ws.root / logo).is_file() and (ws.root / logo).resolve().is_relative_to(ws.docs_dir.resolve()):
         rel = (ws.root / logo).resolve().relative_to(ws.docs_dir.resolve()).as_posix()
     # Material prints the site name unescaped: it is escaped here, once
+    site_url = org.org.site_url
+    if site_url:
+        site_url = site_url.rstrip("/") + "/" + (f"{version}/" if version else "")
     return SiteRequest(html_text(f"{org.org.name} SMS"), nav, rel, (site_dir or ws.site_dir).resolve(), versioned,
-                       downloads)
+                       downloads, site_url)
 
 
 class SiteBackend(ABC):

@@ -35,6 +35,12 @@ def mkdocs_config(ws: Workspace, request: SiteRequest, site_dir: Path, **overrid
     """mkdocs.yml with the request's values from data set on top (`theme` and `extra` merged, the rest replaced)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config = load_config(config_file=str(ws.mkdocs_yml), site_dir=str(site_dir), **overrides)
+    if os.environ.get("SMSGEN_OFFLINE", "").lower() in ("1", "true", "yes"):
+        # a site to read from disk: Material's offline plugin (listed, disabled, in mkdocs.yml) acts from on_config
+        # on, during the build, so switching it on here is enough
+        for name in ("material/offline", "offline"):
+            if name in config["plugins"]:
+                config["plugins"][name].config.enabled = True
     for key, value in request.config().items():
         if key in ("theme", "extra"):
             config[key].update(value)
