@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -16,23 +15,14 @@ import pytest
 from generator.checks.assess import assess as run
 
 from ..conftest import REPO, clone_workspace, smsgen
+from .conftest import need_browser, search
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = REPO / "tests" / "artifacts"
-
-
-def _need_browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("SMSGEN_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required for the browser tests (SMSGEN_REQUIRE_BROWSER is set)")
-        pytest.skip("chromium is not installed")
 
 
 @pytest.fixture(scope="session")
 def published(tmp_path_factory, request):
-    _need_browser()
+    need_browser()
     # the reference set approved on 2026-11-02 by its document controller (`approve_everything`, shared with the
     # Stage 1 pack tests), copied: releasing changes the workspace
     approved = request.getfixturevalue("approved")
@@ -59,17 +49,6 @@ def published(tmp_path_factory, request):
     return ws, out, employees, policy
 
 
-@pytest.fixture(scope="module")  # one playwright per module: sync_playwright() cannot start while another is running
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
 def serve(root: Path):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
     handler.log_message = lambda *a: None
@@ -83,24 +62,6 @@ def site(published):
     server, url = serve(published[1])
     yield url
     server.shutdown()
-
-
-def search(page, text: str) -> list[str]:
-    """Type a query the way a person does. The search index loads in a web worker: on a busy machine the first
-    query can be typed before it is ready, so the query is typed again (up to three times) rather than waited on."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    page.click("input.md-search__input")
-    for attempt in range(3):
-        page.fill("input.md-search__input", "")
-        page.type("input.md-search__input", text, delay=20)
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=20000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-    return page.locator(".md-search-result__item").all_inner_texts()
 
 
 def test_both_versions_load_and_the_old_one_is_marked_outdated(browser, site, published):

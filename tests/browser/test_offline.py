@@ -3,35 +3,12 @@ file:// in a real browser (links open pages, not directory listings; search runs
 Uses Debian's chromium; in CI (SMSGEN_REQUIRE_BROWSER=1) a missing browser fails these tests instead of skipping."""
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from ..conftest import copy_workspace, smsgen
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _need_browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("SMSGEN_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required for the browser tests (SMSGEN_REQUIRE_BROWSER is set)")
-        pytest.skip("chromium is not installed")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
+from .conftest import search
 
 
 @pytest.fixture(scope="module")
@@ -78,22 +55,13 @@ def test_links_open_pages_from_disk(page, offline_site):
 
 
 def test_search_works_from_disk(page, offline_site):
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     page.goto((offline_site / "manual" / "index.html").as_uri())
     assert page.is_visible("input.md-search__input") or page.is_visible("label.md-search__icon") or \
         page.is_visible("label[for='__search']")
     page.click("label[for='__search']") if not page.is_visible("input.md-search__input") else \
         page.click("input.md-search__input")
-    for attempt in range(3):
-        page.fill("input.md-search__input", "")
-        page.type("input.md-search__input", "security policy", delay=20)
-        try:
-            page.wait_for_selector(".md-search-result__item", timeout=20000)
-            break
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
+    assert search(page, "security policy")
     results = page.locator(".md-search-result__item a").first
     href = results.get_attribute("href")
     assert href and ".html" in href, href
