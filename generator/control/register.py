@@ -11,7 +11,6 @@ import yaml
 from pydantic import Field, ValidationError
 
 from generator.base.errors import UserError
-from generator.base.files import write_atomic
 from generator.model.fields import Strict
 from generator.model.validation import from_pydantic
 from generator.model.yaml_source import read
@@ -135,7 +134,3 @@ def register_text(register: Register) -> str:
         if entry.get("review_months") is None:
             entry.pop("review_months", None)
     return HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=110)
-
-
-def save_register(path: Path, register: Register) -> None:
-    write_atomic(path, register_text(register))

@@ -14,7 +14,8 @@ from generator.publish.export import brand_of, common, export, plan_export, sche
 from generator.publish.export.base import ExportContext
 from generator.publish.export.pdf import PdfExporter
 from generator.publish.export.scheduler import Job, run_jobs
-from generator.publish.site.mkdocs import Downloads, build_site
+from generator.publish.site.backend import site_request
+from generator.publish.site.mkdocs import Downloads, MkDocsBackend
 
 from ..conftest import edit, smsgen
 
@@ -138,7 +139,7 @@ def test_a_failed_conversion_keeps_the_previous_site(built_site, tmp_path):
 
     before = files()
     failed = Downloads(tmp_path, "a changed set of outputs", ready=lambda: False)
-    assert not build_site(built_site, outcome.org, generated, downloads=failed)
+    assert not MkDocsBackend().build(built_site, site_request(built_site, outcome.org, generated.nav, downloads=failed))
     assert files() == before
     assert not list((built_site.root).glob(".site-*"))
 

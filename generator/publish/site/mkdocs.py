@@ -13,11 +13,9 @@ from mkdocs.exceptions import MkDocsException
 
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
-from generator.model.organisation import Organisation
-from generator.publish.docs import Generated
-from generator.publish.site.backend import Downloads, SiteBackend, SiteRequest, site_request
+from generator.publish.site.backend import Downloads, SiteBackend, SiteRequest
 
-__all__ = ["Downloads", "MkDocsBackend", "build_site", "mkdocs_config"]
+__all__ = ["Downloads", "MkDocsBackend", "mkdocs_config"]
 
 
 class _Collect(logging.Handler):
@@ -70,9 +68,3 @@ class MkDocsBackend(SiteBackend):
         for message in collector.messages:
             findings.add("site.warning", Severity.error, f"mkdocs: {message}", ws.display(ws.mkdocs_yml))
         return findings
-
-
-def build_site(ws: Workspace, org: Organisation, generated: Generated, site_dir: Path | None = None,
-               downloads: Downloads | None = None, versioned: bool = False) -> Findings:
-    """The MkDocs build in one call, as before the backend interface (kept for the tests that call it)."""
-    return MkDocsBackend().build(ws, site_request(ws, org, generated.nav, site_dir, downloads, versioned))
