@@ -66,7 +66,7 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
     may see is decided when its pages are written (generator.publish.audience).
     """
     out = Outcome(controlled=controlled, audience=audience)
-    org, findings, _ = load(ws)
+    org, findings, sources = load(ws)
     out.org, out.findings = org, findings
     if org is None or findings.fatal:
         return out
@@ -74,7 +74,7 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
         out.findings.add("build.audience", Severity.fatal, f"unknown audience '{audience}'", "data/documents.yml",
                          hint="audiences: " + ", ".join(org.documents.audiences))
         return out
-    result = render(ws, org)
+    result = render(ws, org, sources)
     out.result, out.documents = result, result.documents
     out.findings += result.findings
     if result.findings.fatal:

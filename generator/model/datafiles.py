@@ -22,6 +22,8 @@ from generator.model.fields import (
     WebAddress,
     WorkspaceFile,
 )
+from generator.model.locality import Country, postal_address
+from generator.model.profile import Operation, SiteFeature
 
 # --- organisation.yml -------------------------------------------------------------------------------------------
 
@@ -30,11 +32,11 @@ class Address(Strict):
     city: Text
     postcode: Text
     region: str | None = None
-    country: Text
+    country: Country
 
     def __str__(self) -> str:
-        parts = [self.street, self.city, self.region, self.postcode, self.country]  # UK and Irish postal order
-        return ", ".join(p for p in parts if p)
+        """On one line, in the order of the country's post (generator.model.locality)."""
+        return postal_address(self.street, self.city, self.postcode, self.region, self.country)
 
 
 class Branding(Strict):
@@ -60,6 +62,13 @@ class Organisation_(Strict):
     employees: int = Field(gt=0, description="Approximate head count")
     document_prefix: Code = Field(description="Prefix of every document ID, e.g. ABC-SMS")
     branding: Branding = Branding()
+    operations: list[Operation] | None = Field(
+        None, description="What the organisation does (customs_representation, transport_operated...): decides "
+                          "which documents and sections apply. Not given: every one applies")
+
+    def does(self, operation: Operation) -> bool:
+        """Whether the organisation does `operation`; one that declares no operations does them all."""
+        return self.operations is None or operation in self.operations
 
 
 class OrganisationFile(Strict):
@@ -90,6 +99,8 @@ class GeneratedPages(Strict):
     master_list: Classification = Field(Classification.internal, description="The master document list")
     clause_matrix: Classification = Field(Classification.internal, description="The clause cross-reference matrix")
     readiness: Classification = Field(Classification.confidential, description="The Stage 1 readiness report")
+    applicability: Classification = Field(Classification.internal,
+                                          description="The applicability register: documents not issued, and why")
 
 
 class DocumentsFile(Strict):
@@ -118,10 +129,17 @@ class Site(Strict):
     headcount: int = Field(gt=0)
     assets: list[Text] = Field(min_length=1, description="What the site protects: cargo, facilities, systems, data")
     security_measures: list[Text] = Field(min_length=1, description="Physical and technical measures in place")
+    features: list[SiteFeature] | None = Field(
+        None, description="What the site is, has and does (goods, seals, cctv, guard_force, port_facility...): "
+                          "decides which documents and sections apply to it. Not given: every one applies")
 
     @property
     def type_label(self) -> str:
         return self.type.replace("_", " ").capitalize()
+
+    def has(self, feature: SiteFeature) -> bool:
+        """Whether the site has `feature`; a site that declares no features has them all (the full set is issued)."""
+        return self.features is None or feature in self.features
 
 
 # --- scope.yml --------------------------------------------------------------------------------------------------
@@ -392,6 +410,22 @@ class Scenario(Strict):
     recovery: Text
 
 
+# --- applicability.yml (optional) --------------------------------------------------------------------------------
+
+class Decision(Strict):
+    """A workspace's own decision on one document, over what the template's applicability says."""
+    document: Text = Field(description="Key of the document, e.g. lockdown or ssp-dc1 (`smsgen list` shows keys)")
+    decision: Literal["include", "exclude"] = Field(description="include: issue it although the data says it does "
+                                                                "not apply; exclude: do not issue it")
+    justification: Text = Field(description="Why, as an auditor will read it in the applicability register")
+    decided_by: Key = Field(description="Person id (people.yml) of who decided")
+    date: dt.date = Field(description="When it was decided")
+
+
+class ApplicabilityFile(Strict):
+    decisions: list[Decision] = []
+
+
 # --- the file set ---------------------------------------------------------------------------------------------
 
 def list_file(name: str, key: str, item: type[Strict]) -> type[Strict]:
@@ -431,4 +465,8 @@ DATA_FILES: dict[str, type[Strict]] = {
     "processes.yml": ProcessesFile,
     "partners.yml": PartnersFile,
     "scenarios.yml": ScenariosFile,
+}
+# Files a workspace may leave out: absent, each is its model's empty default.
+OPTIONAL_DATA_FILES: dict[str, type[Strict]] = {
+    "applicability.yml": ApplicabilityFile,
 }

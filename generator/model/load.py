@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.fonts import uncovered
 from generator.base.workspace import Workspace
-from generator.model.datafiles import DATA_FILES
+from generator.model.datafiles import DATA_FILES, OPTIONAL_DATA_FILES
 from generator.model.fields import Strict
 from generator.model.organisation import Organisation
 from generator.model.rules import cross_check
@@ -25,9 +25,13 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
     validated: dict[str, Strict] = {}
     partial: dict[str, tuple[Strict, dict[str, set]]] = {}   # list files with invalid entries: the valid part
     unsplittable = False   # a single-record file failed validation: nothing of it can be checked across files
-    for name, root_model in DATA_FILES.items():
+    every_file = DATA_FILES | OPTIONAL_DATA_FILES
+    for name, root_model in every_file.items():
         path = ws.data_dir / name
         display = ws.display(path)
+        if name in OPTIONAL_DATA_FILES and not os.path.lexists(path):
+            validated[name] = root_model()
+            continue
         if not path.exists():
             findings.add("data.missing-file", Severity.fatal, "is a symbolic link to nothing (broken or looping)"
                          if os.path.lexists(path) else "required data file is missing", display,
@@ -56,7 +60,7 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
                 unsplittable = True
             else:
                 partial[name] = pieces
-    if unsplittable or len(validated) + len(partial) < len(DATA_FILES):
+    if unsplittable or len(validated) + len(partial) < len(every_file):
         return None, findings, sources
     # Cross-file checks run even when some list entries were invalid, so one run shows every kind of mistake;
     # the keys of invalid entries still count as known, so they cause no second, misleading error.

@@ -4,7 +4,9 @@ from __future__ import annotations
 from typing import TypeVar
 
 from generator.model.datafiles import (
+    ApplicabilityFile,
     ContextIssue,
+    Decision,
     DocumentsFile,
     InterestedParty,
     LegalRequirement,
@@ -26,6 +28,7 @@ from generator.model.datafiles import (
     Site,
     Strict,
 )
+from generator.model.profile import Operation, SiteFeature
 
 F = TypeVar("F", bound=Strict)
 T = TypeVar("T", bound=Strict)
@@ -69,6 +72,7 @@ class Organisation:
         self.processes: list[Process] = _records(f, "processes.yml", Process)
         self.partners: list[Partner] = _records(f, "partners.yml", Partner)
         self.scenarios: list[Scenario] = _records(f, "scenarios.yml", Scenario)
+        self.decisions: list[Decision] = _file(f, "applicability.yml", ApplicabilityFile).decisions
 
         self.site = {s.code: s for s in self.sites}
         self.role = {r.key: r for r in self.roles}
@@ -86,6 +90,16 @@ class Organisation:
         for risk in self.risks:
             risk._rating = self.criteria.band(risk.score)
             risk._residual_rating = self.criteria.band(risk.residual.score)
+
+    @property
+    def sites_in_scope(self) -> list[Site]:
+        return [self.site[code] for code in self.scope.sites if code in self.site]
+
+    def has(self, what: SiteFeature | Operation) -> bool:
+        """Whether any site in scope has the feature, or the organisation does the operation."""
+        if isinstance(what, Operation):
+            return self.org.does(what)
+        return any(site.has(what) for site in self.sites_in_scope)
 
     def risks_at(self, site_code: str) -> list[Risk]:
         return sorted((r for r in self.risks if r.site == site_code), key=lambda r: -r.score)

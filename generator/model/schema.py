@@ -5,12 +5,12 @@ import json
 from pathlib import Path
 
 from generator.base.files import write_if_changed
-from generator.model.datafiles import DATA_FILES
+from generator.model.datafiles import DATA_FILES, OPTIONAL_DATA_FILES
 
 
 def schemas() -> dict[str, dict]:
     out = {}
-    for name, root_model in DATA_FILES.items():
+    for name, root_model in (DATA_FILES | OPTIONAL_DATA_FILES).items():
         schema = root_model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"smsgen data file {name}"

@@ -84,8 +84,9 @@ def from_pydantic(err: ErrorDetails, source: Source, root_model: type[BaseModel]
             ("; remove the '- ' that makes it a list" if isinstance(err.get("input"), list) else "")
     elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         hint = "dates are written YYYY-MM-DD, and must exist (no 31 September)"
-    elif kind == "value_error":   # our own validators (fields.py) say what is wrong in a whole sentence
-        message = message.removeprefix("Value error, ")
+    elif kind == "value_error":   # our own validators (fields.py) say what is wrong in a whole sentence, and may
+        # say what is expected on a second line (locality.py): the hint
+        message, _, hint = message.removeprefix("Value error, ").partition("\n")
     elif kind == "string_too_long":
         hint = "data is short text: keep long material in the documents' templates"
     return source.finding(loc, message, "data.invalid", hint, Severity.fatal)

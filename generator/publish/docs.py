@@ -12,6 +12,7 @@ from generator.control.state import ControlState
 from generator.model.organisation import Organisation
 from generator.publish.audience import Audience, View
 from generator.publish.pages import (
+    applicability_page,
     changes_page,
     clause_index,
     clause_matrix_page,
@@ -23,7 +24,9 @@ from generator.publish.pages import (
     role_page,
     section_index,
 )
-from generator.render.document import Task
+from generator.model.datafiles import Decision
+from generator.render.applicability import NotIssued
+from generator.render.document import Document, Task
 from generator.render.markdown import html_text, md_escape, page_link
 
 # Material renders the open section of the navigation into every page, so a section of n pages costs n * n: a long
@@ -39,7 +42,9 @@ class Generated:
 
 def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, str],
                states: dict[str, ControlState], tasks: dict[str, list[Task]] | None = None,
-               register: Register | None = None, release: str | None = None) -> Generated:
+               register: Register | None = None, release: str | None = None,
+               not_issued: list[NotIssued] | None = None,
+               included: list[tuple[Document, Decision]] | None = None) -> Generated:
     """Write the pages `view`'s audience gets: one per document it may see, the index pages it may see, and the
     figures those documents draw; remove pages smsgen wrote earlier that are no longer among them. Every page's
     links to documents the audience does not get become plain text (`View.unlink`)."""
@@ -64,6 +69,8 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
                ("master_list", "Master document list", "master-list.md", lambda: master_list_page(view, states, org)),
                ("clause_matrix", "Clause matrix", "clause-matrix.md", lambda: clause_matrix_page(view, states)),
                ("readiness", "Readiness report", "readiness.md", lambda: readiness_page(org, view, states)),
+               ("applicability", "Applicability register", "applicability.md",
+                lambda: applicability_page(org, not_issued or [], included or [])),
                ("changes", "What changed", "changes.md", lambda: changes_page(view, states, register, release))]
     if audience.sees_page("roles"):
         role_rows = ["# Roles", "", "What each role does in the SMS: its tasks, forms and instructions.", ""]
@@ -131,4 +138,4 @@ def write_outcome(ws: Workspace, outcome: Outcome, release: str | None = None) -
     for doc in outcome.documents:   # what `build` reports as written
         doc.published = view.sees(doc)
     return write_docs(ws, outcome.org, view, outcome.result.figures, outcome.states, outcome.result.tasks,
-                      outcome.register, release)
+                      outcome.register, release, outcome.result.not_issued, outcome.result.included)

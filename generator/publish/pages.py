@@ -16,10 +16,11 @@ from generator.control.register import Register
 from generator.control.revisions import revision_after
 from generator.control.state import ControlMeta, ControlState, due_for_review
 from generator.model.clauses import catalogue
-from generator.model.datafiles import Role
+from generator.model.datafiles import Decision, Role
 from generator.model.organisation import Organisation
 from generator.publish.audience import View
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows
+from generator.render.applicability import NotIssued
 from generator.render.document import Document, Task, task_groups, withheld
 from generator.render.markdown import html_text, md_escape, page_link, resolve_link
 
@@ -145,6 +146,8 @@ def home_page(org: Organisation, view: View, sections: list[tuple[str, str, int]
             "[Clause index](clauses.md): where each clause of ISO 28000 is addressed" if sees("clause_index") else None,
             "[Clause matrix](clause-matrix.md): clauses against documents" if sees("clause_matrix") else None,
             "[Readiness report](readiness.md): the Stage 1 readiness findings" if sees("readiness") else None,
+            "[Applicability register](applicability.md): documents not issued, and why"
+            if sees("applicability") else None,
             doc_link("manual")],
     }
     lines += ["## Where to start", ""]
@@ -214,6 +217,42 @@ def master_list_page(view: View, states: dict[str, ControlState], org: Organisat
     for row in external_rows(org):
         lines.append(_row(*(md_escape(c) for c in row)))
     return front_matter({"title": "Master document list"}) + "\n".join(lines) + "\n"
+
+
+def applicability_page(org: Organisation, not_issued: list[NotIssued],
+                       included: list[tuple[Document, Decision]]) -> str:
+    """The applicability register: every document the template library offers that this SMS does not issue, with
+    the reason (what the data says, or who decided and why), and the documents issued by decision against the data.
+    Titles only: a document not issued has no content to protect."""
+    lines = ["# Applicability register", "",
+             f"The document set of the {md_escape(org.org.name)} SMS is derived from what its sites are and do and "
+             "what the organisation does (sites.yml `features`, organisation.yml `operations`), and from the "
+             "decisions recorded in applicability.yml. This register lists every document not issued, with why, "
+             "so the set can be shown to fit the organisation. Documents the standard requires cannot be excluded.",
+             "", "## Documents not issued", ""]
+    if not not_issued:
+        lines += ["Every document of the library applies: none is excluded.", ""]
+    else:
+        lines += [_row("Document", "Title", "Type", "Reason", "Decided by", "Date"), _row(*["---"] * 6)]
+        for entry in sorted(not_issued, key=lambda n: n.document.id):
+            doc, decision = entry.document, entry.decision
+            who = org.person[decision.decided_by].name if decision and decision.decided_by in org.person else ""
+            lines.append(_row(md_escape(doc.id), md_escape(doc.title), md_escape(doc.type_def.label),
+                              md_escape(entry.reason[0].upper() + entry.reason[1:]),
+                              md_escape(who) if decision else "From the data",
+                              decision.date.isoformat() if decision else "—"))
+        lines.append("")
+    lines += ["## Documents issued by decision", ""]
+    if not included:
+        lines += ["None: every issued document applies by the data.", ""]
+    else:
+        lines += [_row("Document", "Title", "Justification", "Decided by", "Date"), _row(*["---"] * 5)]
+        for doc, decision in sorted(included, key=lambda pair: pair[0].id):
+            who = org.person[decision.decided_by].name if decision.decided_by in org.person else decision.decided_by
+            lines.append(_row(_link(doc, "applicability.md"), md_escape(doc.title), md_escape(decision.justification),
+                              md_escape(who), decision.date.isoformat()))
+        lines.append("")
+    return front_matter({"title": "Applicability register"}) + "\n".join(lines)
 
 
 def clause_matrix_page(view: View, states: dict[str, ControlState]) -> str:

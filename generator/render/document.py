@@ -111,3 +111,6 @@ class RenderResult:
     findings: Findings
     tasks: dict[str, list[Task]]   # role key -> tasks that documents assign to it
     figures: dict[str, str] = field(default_factory=dict)   # file name under docs/figures/ -> SVG text
+    # documents the templates could produce that this organisation does not issue, with why (render.applicability)
+    not_issued: list = field(default_factory=list)
+    included: list = field(default_factory=list)   # issued by the workspace's decision against the data

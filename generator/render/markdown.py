@@ -7,7 +7,10 @@ import html
 import posixpath
 import re
 
+from babel.dates import format_date
 from markupsafe import Markup
+
+from generator.model.locality import DEFAULT_LOCALE
 
 # Braces too: `{: onclick="..." }` after a heading, a table cell or a paragraph's last line is an attribute list
 # (attr_list), which would put the attribute on the element.
@@ -24,11 +27,11 @@ _START_ESCAPES = {"#": "\\#", "-": "\\-", "+": "\\+", "!": "\\!", ":": "&#58;", 
 _PANDOC_INLINE = str.maketrans({"~": "&#126;", "^": "&#94;", "$": "&#36;"})
 
 
-def md_escape(value) -> str:
+def md_escape(value, locale: str = DEFAULT_LOCALE) -> str:
     """Text from data, made inert for Markdown (emphasis, links, table pipes, attribute lists, blocks) and for HTML
-    (tags, entities): whatever it holds, it reads as the same text on the page."""
+    (tags, entities): whatever it holds, it reads as the same text on the page. A date is written out in `locale`."""
     if isinstance(value, dt.date):
-        value = longdate(value)
+        value = longdate(value, locale)
     text = _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False)).translate(_PANDOC_INLINE)
     text = _LINE_BREAK.sub(" ", text)
     start = _BLOCK_START.match(text)
@@ -39,10 +42,10 @@ def md_escape(value) -> str:
     return _START_ESCAPES[text[0]] + text[1:]
 
 
-def finalize(value):
+def finalize(value, locale: str = DEFAULT_LOCALE):
     if isinstance(value, Markup) or hasattr(value, "__html__"):
         return value
-    return Markup(md_escape(value))
+    return Markup(md_escape(value, locale))
 
 
 _LIST_ITEM = re.compile(r"^\s{0,3}([-*+]|\d+[.)])\s")
@@ -65,8 +68,10 @@ def normalise_markdown(body: str) -> str:
     return "\n".join(out).strip() + "\n"
 
 
-def longdate(value: dt.date) -> str:
-    return f"{value.day} {value:%B %Y}"
+def longdate(value: dt.date, locale: str = DEFAULT_LOCALE) -> str:
+    """A date in words as the organisation writes it (`locality.date_locale`): 23 November 2026 in en_GB,
+    November 23, 2026 in en_US."""
+    return format_date(value, format="long", locale=locale)
 
 
 def join_and(items) -> str:

@@ -20,9 +20,13 @@ from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Role, Site
-from generator.model.fields import PATH_PART
+from generator.model.fields import PATH_PART, Function
+from generator.model.locality import date_locale
 from generator.model.organisation import Organisation
+from generator.model.profile import SiteFeature, word
+from generator.model.yaml_source import Source
 from generator.render import figures
+from generator.render.applicability import APPLICABILITY_FILE, Applicability, decide, template_findings
 from generator.render.document import Document, RenderResult, Task, Withheld, task_groups, withheld
 from generator.render.markdown import finalize, in_sentence, join_and, longdate, normalise_markdown, page_link
 from generator.render.templates import BodyLoader, Template, discover
@@ -75,6 +79,12 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
                                                     "template.type", "known types: " + ", ".join(org.documents.types),
                                                     Severity.fatal))
             continue
+        unheld = [f"{what} function '{fn.value}'" for what, fn in (("owner", meta.owner), ("approver", meta.approver))
+                  if fn.value not in org.function]
+        if unheld:
+            findings.add("template.function-unheld", Severity.fatal, f"no role holds the {join_and(unheld)}",
+                         template.display, 2, 1, hint="add the function to a role's `functions` in roles.yml")
+            continue
         subjects: Sequence[Role | Site | None] = \
             org.roles if meta.expand == "role" else org.sites if meta.expand == "site" else [None]
         for subject in subjects:
@@ -124,15 +134,48 @@ def _duplicates(documents: list[Document]) -> Findings:
 
 # --- pass 2: bodies ---------------------------------------------------------------------------------------------
 
+class Functions:
+    """`fn` in templates: SMS function -> the Role holding it. A function no role holds is an error naming it, so a
+    document that needs a security officer in an organisation without one says so instead of printing nothing."""
+
+    def __init__(self, held: dict[str, Role]):
+        self._held = held
+
+    def __getitem__(self, name: str) -> Role:
+        role = self._held.get(name)
+        if role is not None:
+            return role
+        if name not in Function.__members__:
+            raise jinja2.UndefinedError(f"'{name}' is not an SMS function")
+        raise jinja2.UndefinedError(f"no role holds the SMS function '{name}': give it to a role in roles.yml, or "
+                                    "exclude the document in applicability.yml, or make its template say this only "
+                                    "where the organisation has it")
+
+    def __getattr__(self, name: str) -> Role:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._held
+
+    def items(self):
+        return self._held.items()
+
+
+# --- pass 2: bodies ---------------------------------------------------------------------------------------------
+
 class RenderContext:
     """What templates call while one set renders: references between documents, tasks given to SMS functions,
     clause titles and figures. One object per set; `for_document` binds the document being rendered, so helpers
     record references and tasks against it (no closures over loop variables)."""
 
-    def __init__(self, org: Organisation, documents: list[Document]):
+    def __init__(self, org: Organisation, documents: list[Document], applicability: Applicability | None = None):
         self.org = org
         self.documents = documents
         self.by_ref = {d.key: d for d in documents} | {d.id: d for d in documents}
+        self.applicability = applicability or Applicability(issued=documents)
+        self.not_issued_refs: list[str] = []
         self.tasks: dict[str, list[Task]] = {r.key: [] for r in org.roles}
         self.figures: dict[str, str] = {}
         self.clauses = catalogue()
@@ -141,16 +184,36 @@ class RenderContext:
 
     def for_document(self, doc: Document) -> dict:
         """The template variables for one document."""
-        self.current, self.unknown = doc, []
+        self.current, self.unknown, self.not_issued_refs = doc, [], []
         context = dict(
-            org=self.org.org, data=self.org, doc=doc, fn=self.org.function, ref=self.ref, task=self.task,
+            org=self.org.org, data=self.org, doc=doc, fn=Functions(self.org.function), ref=self.ref, task=self.task,
             clause=self.clause, documents=self.documents, docs_of_type=self.docs_of_type, tasks_of=self.tasks_of,
             withheld_tasks=self.withheld_tasks, task_groups=task_groups, clauses=self.clauses,
-            risk_heatmap=self.risk_heatmap, org_chart=self.org_chart,
+            risk_heatmap=self.risk_heatmap, org_chart=self.org_chart, has=self.has, issued=self.issued,
         )
         if doc.subject is not None and doc.template.meta is not None and doc.template.meta.expand:
             context[doc.template.meta.expand] = doc.subject
         return context
+
+    def has(self, name: str) -> bool:
+        """Whether this document's site (or, for any other document, some site in scope) has the feature, or the
+        organisation does the operation: the one test a template's sections apply by."""
+        assert self.current is not None
+        try:
+            what = word(name)
+        except ValueError as exc:
+            raise jinja2.UndefinedError(str(exc)) from None
+        subject = self.current.subject
+        if isinstance(subject, Site) and isinstance(what, SiteFeature):
+            return subject.has(what)
+        return self.org.has(what)
+
+    def issued(self, key: str) -> bool:
+        """Whether the document with this key (or ID) is issued in this organisation's set."""
+        if key not in self.by_ref:
+            self.unknown.append(key)
+            return False
+        return self.applicability.is_issued(key)
 
     def docs_of_type(self, type_key: str) -> list[Document]:
         return [d for d in self.documents if d.type == type_key]
@@ -173,6 +236,9 @@ class RenderContext:
         assert self.current is not None
         other = self.by_ref.get(target)
         if other is None:
+            if self.applicability.reason(target) is not None:
+                self.not_issued_refs.append(target)
+                return Markup("**[{} is not issued]**").format(self.applicability.reason(target).document.label)
             self.unknown.append(target)
             return Markup("**[unknown document: {}]**").format(target)
         self.current.references.add(other.id)
@@ -185,9 +251,7 @@ class RenderContext:
 
     def task(self, function: str, text: str | None = None, caller=None) -> Markup:
         assert self.current is not None
-        role = self.org.function.get(function)
-        if role is None:
-            raise jinja2.UndefinedError(f"'{function}' is not an SMS function")
+        role = Functions(self.org.function)[function]
         # one line, whatever the template's wrapping, so the text reads the same in a list of tasks
         body = Markup(" ".join(caller().split())) if caller else finalize(text)
         self.tasks[role.key].append(Task(self.current, body))
@@ -220,16 +284,25 @@ class RenderContext:
         return self.figure("org-chart.svg", figures.org_chart(self.org), f"{self.org.org.name} organisation chart")
 
 
-def render(ws: Workspace, org: Organisation) -> RenderResult:
-    """Render every document, the one way: whoever the pages are later written for, the bodies are the same, so what
-    was approved (its fingerprint) is what every audience's site shows, less what that audience may not see."""
+def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None = None) -> RenderResult:
+    """Render every issued document, the one way: whoever the pages are later written for, the bodies are the same, so
+    what was approved (its fingerprint) is what every audience's site shows, less what that audience may not see.
+    `sources` (the data files as read) place findings on applicability decisions at their lines."""
     templates, findings = discover(ws.template_dirs, ws.display)
-    documents, problems = expand(templates, org)
+    candidates, problems = expand(templates, org)
     findings += problems
+    findings += template_findings(candidates)
     if findings.fatal:
-        return RenderResult(documents, findings, {})
+        return RenderResult(candidates, findings, {})
+    applicability, problems = decide(candidates, org, _decision_locator(ws, sources or {}))
+    findings += problems
+    documents = applicability.issued
     env = make_environment(ws)
-    context = RenderContext(org, documents)
+    # dates in words as the organisation writes them, through the filter and wherever a template prints a date
+    locale = date_locale(org.org.address.country)
+    env.filters["longdate"] = functools.partial(longdate, locale=locale)
+    env.finalize = functools.partial(finalize, locale=locale)
+    context = RenderContext(org, documents, applicability)
     # Role-expanded documents (job descriptions) go last: they list the tasks every other document assigns.
     for doc in sorted(documents, key=lambda d: d.template.meta is not None and d.template.meta.expand == "role"):
         variables = context.for_document(doc)
@@ -244,7 +317,33 @@ def render(ws: Workspace, org: Organisation) -> RenderResult:
             continue
         for target in dict.fromkeys(context.unknown):
             findings.append(_unknown_ref(doc, target, context.by_ref))
-    return RenderResult(documents, findings, context.tasks, context.figures)
+        for target in dict.fromkeys(context.not_issued_refs):
+            findings.append(_not_issued_ref(doc, target, applicability))
+    return RenderResult(documents, findings, context.tasks, context.figures, applicability.not_issued,
+                        applicability.included)
+
+
+def _decision_locator(ws: Workspace, sources: dict[str, Source]):
+    """Findings on decision i of applicability.yml, at its line when the file was read."""
+    source = sources.get(APPLICABILITY_FILE)
+
+    def locate(i: int, field: str, message: str, hint: str, severity: Severity) -> Finding:
+        if source is not None:
+            return source.finding(("decisions", i, field), message, "applicability.decision", hint, severity)
+        return Finding("applicability.decision", severity, message, ws.display(ws.data_dir / APPLICABILITY_FILE),
+                       field=f"decisions[{i}].{field}", hint=hint)
+    return locate
+
+
+def _not_issued_ref(doc: Document, target: str, applicability: Applicability) -> Finding:
+    missing = applicability.reason(target)
+    assert missing is not None
+    lines = doc.template.file.read_text(encoding="utf-8").splitlines()
+    line = next((n for n, text in enumerate(lines, 1) if target in text), 0)
+    return Finding("document.not-issued-ref", Severity.error,
+                   f"{doc.id} refers to {missing.document.label}, which is not issued ({missing.reason})",
+                   doc.template.display, line, 1,
+                   hint=f"write the sentence only where it applies: {{% if issued('{missing.document.key}') %}}")
 
 
 def _render_failure(exc: Exception, doc: Document, ws: Workspace) -> Finding:

@@ -1,0 +1,95 @@
+"""The vocabulary applicability is decided in: what a site is, has and does (`SiteFeature`) and what the
+organisation does (`Operation`). Templates declare when they apply in these words; data says which hold. Each word
+carries the phrase a reason is written with ("no site in scope handles sealed conveyances")."""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class SiteFeature(str, Enum):
+    """What a site is, has or does that decides whether a document (or a section of one) applies to it."""
+    goods = "goods"
+    vehicles = "vehicles"
+    containers = "containers"
+    seals = "seals"
+    high_value_goods = "high_value_goods"
+    hazardous_goods = "hazardous_goods"
+    bonded_goods = "bonded_goods"
+    controlled_substances = "controlled_substances"
+    air_cargo = "air_cargo"
+    guard_force = "guard_force"
+    gatehouse = "gatehouse"
+    perimeter = "perimeter"
+    cctv = "cctv"
+    intruder_alarm = "intruder_alarm"
+    secure_store = "secure_store"
+    keys = "keys"
+    mail_room = "mail_room"
+    visitors = "visitors"
+    server_room = "server_room"
+    monitoring_centre = "monitoring_centre"
+    port_facility = "port_facility"
+
+    @property
+    def phrase(self) -> str:
+        return SITE_PHRASES[self]
+
+
+SITE_PHRASES: dict[SiteFeature, str] = {
+    SiteFeature.goods: "receives, stores or dispatches goods",
+    SiteFeature.vehicles: "has goods vehicles loading, unloading, parking or based there",
+    SiteFeature.containers: "packs, receives or inspects containers or trailers",
+    SiteFeature.seals: "applies or verifies security seals on conveyances",
+    SiteFeature.high_value_goods: "holds high-value goods",
+    SiteFeature.hazardous_goods: "holds dangerous goods",
+    SiteFeature.bonded_goods: "holds goods under customs or excise control",
+    SiteFeature.controlled_substances: "holds controlled substances",
+    SiteFeature.air_cargo: "prepares secure air cargo",
+    SiteFeature.guard_force: "has security officers on duty",
+    SiteFeature.gatehouse: "has a staffed gatehouse",
+    SiteFeature.perimeter: "has a fenced perimeter with controlled gates",
+    SiteFeature.cctv: "has CCTV",
+    SiteFeature.intruder_alarm: "has an intruder alarm",
+    SiteFeature.secure_store: "has a secure store, cage or vault",
+    SiteFeature.keys: "controls mechanical keys and locks",
+    SiteFeature.mail_room: "receives post and deliveries for screening",
+    SiteFeature.visitors: "receives visitors",
+    SiteFeature.server_room: "houses servers or network equipment",
+    SiteFeature.monitoring_centre: "has a room that monitors alarms, cameras or vehicles",
+    SiteFeature.port_facility: "is a regulated port facility",
+}
+
+
+class Operation(str, Enum):
+    """What the organisation does, wherever it does it."""
+    customs_representation = "customs_representation"
+    transport_operated = "transport_operated"
+    transport_subcontracted = "transport_subcontracted"
+    freight_forwarding = "freight_forwarding"
+    warehousing = "warehousing"
+    business_partners = "business_partners"
+    information_systems = "information_systems"
+
+    @property
+    def phrase(self) -> str:
+        return OPERATION_PHRASES[self]
+
+
+OPERATION_PHRASES: dict[Operation, str] = {
+    Operation.customs_representation: "represents clients before customs",
+    Operation.transport_operated: "operates its own vehicles",
+    Operation.transport_subcontracted: "subcontracts transport",
+    Operation.freight_forwarding: "arranges freight for clients",
+    Operation.warehousing: "stores goods for clients",
+    Operation.business_partners: "relies on business partners in the supply chain",
+    Operation.information_systems: "runs information systems that hold security-relevant data",
+}
+
+
+def word(name: str) -> SiteFeature | Operation:
+    """A word of the vocabulary by name; ValueError naming the known words when it is not one."""
+    for kind in (SiteFeature, Operation):
+        if name in kind.__members__:
+            return kind[name]
+    raise ValueError(f"'{name}' is not a site feature or an operation; known: "
+                     + ", ".join([*SiteFeature.__members__, *Operation.__members__]))
