@@ -86,6 +86,7 @@ class Function(str, Enum):
     security_officer = "security_officer"
     incident_lead = "incident_lead"
     training_coordinator = "training_coordinator"
+    site_lead = "site_lead"   # in charge of one site: usually held per site (a role with `site:` at each)
 
 
 class Classification(str, Enum):

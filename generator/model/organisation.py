@@ -79,10 +79,17 @@ class Organisation:
         self.person = {p.id: p for p in self.people}
         self.risk = {r.id: r for r in self.risks}
         self.legal_by_id = {r.id: r for r in self.legal}
+        # function -> the role holding it for the whole organisation; (function, site code) -> a role holding it at
+        # one site (a role with `site:`, when several roles hold the function, one per site)
         self.function: dict[str, Role] = {}
+        self.function_at: dict[tuple[str, str], Role] = {}
         for role in self.roles:
             for fn in role.functions:
-                self.function.setdefault(fn.value, role)
+                per_site = role.site is not None and sum(fn in r.functions for r in self.roles) > 1
+                if per_site:
+                    self.function_at.setdefault((fn.value, role.site), role)  # type: ignore[arg-type]
+                else:
+                    self.function.setdefault(fn.value, role)
             role._holders = [p for p in self.people if role.key in p.roles]
 
     def rate(self) -> None:

@@ -123,9 +123,14 @@ def functions_held_once(r: Report) -> None:
                   "add it to the `functions` of the role that does this work: templates assign tasks by function",
                   "data.function-unassigned")
         elif len(holders.get(fn.value, ())) > 1:
-            r.bad("roles.yml", ("roles", holders[fn.value][1], "functions"), f"function '{fn.value}' is held by more "
-                  f"than one role ({', '.join(org.roles[j].key for j in holders[fn.value])})",
-                  "give each function to one role", "data.function-duplicate")
+            # several holders are fine when each holds it at its own site (plus, at most, one for the organisation)
+            roles = [org.roles[j] for j in holders[fn.value]]
+            sites = [role.site for role in roles if role.site is not None]
+            if len(roles) - len(sites) > 1 or len(set(sites)) < len(sites):
+                r.bad("roles.yml", ("roles", holders[fn.value][1], "functions"), f"function '{fn.value}' is held by "
+                      f"more than one role ({', '.join(role.key for role in roles)})",
+                      "give each function to one role, or to one role per site (roles with `site:`)",
+                      "data.function-duplicate")
 
 
 def people_and_roles(r: Report) -> None:

@@ -9,6 +9,7 @@ from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
 from generator.control.register import Register
 from generator.control.state import ControlState
+from generator.model.datafiles import Decision
 from generator.model.organisation import Organisation
 from generator.publish.audience import Audience, View
 from generator.publish.pages import (
@@ -24,7 +25,6 @@ from generator.publish.pages import (
     role_page,
     section_index,
 )
-from generator.model.datafiles import Decision
 from generator.render.applicability import NotIssued
 from generator.render.document import Document, Task
 from generator.render.markdown import html_text, md_escape, page_link

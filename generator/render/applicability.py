@@ -98,19 +98,19 @@ def decide(documents: list[Document], org: Organisation, locate: Locate) -> tupl
         assert meta is not None   # only templates with valid front matter become documents
         site = doc.subject if isinstance(doc.subject, Site) else None
         why = unmet(meta.applies, org, site)
-        i, decision = decisions.get(doc.key, (-1, None))
-        if decision is not None and decision.decision == "exclude":
+        i, chosen = decisions.get(doc.key, (-1, None))
+        if chosen is not None and chosen.decision == "exclude":
             if meta.mandatory:
                 findings.append(locate(i, "decision", f"{doc.label} cannot be excluded: {meta.mandatory}",
                                        "remove this decision: the standard requires the document", Severity.error))
             else:
-                reasons[doc.key] = NotIssued(doc, decision.justification, decision)
-        elif decision is not None and decision.decision == "include" and why is None:
+                reasons[doc.key] = NotIssued(doc, chosen.justification, chosen)
+        elif chosen is not None and chosen.decision == "include" and why is None:
             findings.append(locate(i, "decision", f"{doc.label} applies already: the decision to include it changes "
                                    "nothing", "remove the decision, or exclude the document instead",
                                    Severity.warning))
-        elif decision is not None:
-            out.included.append((doc, decision))
+        elif chosen is not None:
+            out.included.append((doc, chosen))
         elif why is not None:
             reasons[doc.key] = NotIssued(doc, why)
 

@@ -136,20 +136,33 @@ def _duplicates(documents: list[Document]) -> Findings:
 
 class Functions:
     """`fn` in templates: SMS function -> the Role holding it. A function no role holds is an error naming it, so a
-    document that needs a security officer in an organisation without one says so instead of printing nothing."""
+    document that needs a security officer in an organisation without one says so instead of printing nothing.
+    `fn.at(site)` is the same for one site: the role holding the function there, else the organisation's."""
 
-    def __init__(self, held: dict[str, Role]):
-        self._held = held
+    def __init__(self, org: Organisation, site: Site | None = None):
+        self._org = org
+        self._site = site
+
+    def at(self, site: Site) -> Functions:
+        return Functions(self._org, site)
+
+    def get(self, name: str) -> Role | None:
+        if self._site is not None and (name, self._site.code) in self._org.function_at:
+            return self._org.function_at[(name, self._site.code)]
+        return self._org.function.get(name)
 
     def __getitem__(self, name: str) -> Role:
-        role = self._held.get(name)
+        role = self.get(name)
         if role is not None:
             return role
         if name not in Function.__members__:
             raise jinja2.UndefinedError(f"'{name}' is not an SMS function")
-        raise jinja2.UndefinedError(f"no role holds the SMS function '{name}': give it to a role in roles.yml, or "
-                                    "exclude the document in applicability.yml, or make its template say this only "
-                                    "where the organisation has it")
+        if self._site is None and any(fn == name for fn, _ in self._org.function_at):
+            raise jinja2.UndefinedError(f"the SMS function '{name}' is held per site: name the site, fn.at(site)")
+        where = f" at {self._site.name}" if self._site is not None else ""
+        raise jinja2.UndefinedError(f"no role holds the SMS function '{name}'{where}: give it to a role in roles.yml, "
+                                    "or exclude the document in applicability.yml, or make its template say this "
+                                    "only where the organisation has it")
 
     def __getattr__(self, name: str) -> Role:
         if name.startswith("_"):
@@ -157,10 +170,11 @@ class Functions:
         return self[name]
 
     def __contains__(self, name: str) -> bool:
-        return name in self._held
+        return self.get(name) is not None
 
     def items(self):
-        return self._held.items()
+        """The organisation-wide holders (the organisation chart lists per-site holders with their sites)."""
+        return self._org.function.items()
 
 
 # --- pass 2: bodies ---------------------------------------------------------------------------------------------
@@ -185,8 +199,10 @@ class RenderContext:
     def for_document(self, doc: Document) -> dict:
         """The template variables for one document."""
         self.current, self.unknown, self.not_issued_refs = doc, [], []
+        # a site's document names that site's holders: fn.site_lead in DC1's plan is DC1's lead
+        site = doc.subject if isinstance(doc.subject, Site) else None
         context = dict(
-            org=self.org.org, data=self.org, doc=doc, fn=Functions(self.org.function), ref=self.ref, task=self.task,
+            org=self.org.org, data=self.org, doc=doc, fn=Functions(self.org, site), ref=self.ref, task=self.task,
             clause=self.clause, documents=self.documents, docs_of_type=self.docs_of_type, tasks_of=self.tasks_of,
             withheld_tasks=self.withheld_tasks, task_groups=task_groups, clauses=self.clauses,
             risk_heatmap=self.risk_heatmap, org_chart=self.org_chart, has=self.has, issued=self.issued,
@@ -236,9 +252,10 @@ class RenderContext:
         assert self.current is not None
         other = self.by_ref.get(target)
         if other is None:
-            if self.applicability.reason(target) is not None:
+            missing = self.applicability.reason(target)
+            if missing is not None:
                 self.not_issued_refs.append(target)
-                return Markup("**[{} is not issued]**").format(self.applicability.reason(target).document.label)
+                return Markup("**[{} is not issued]**").format(missing.document.label)
             self.unknown.append(target)
             return Markup("**[unknown document: {}]**").format(target)
         self.current.references.add(other.id)
@@ -249,9 +266,13 @@ class RenderContext:
         # page: type folders are single names), so a task's text can be repeated on role pages and job descriptions
         return Markup("[{}]({})").format(finalize(label), page_link(self.current.docs_path, other.docs_path))
 
-    def task(self, function: str, text: str | None = None, caller=None) -> Markup:
+    def task(self, function: str | Role, text: str | None = None, caller=None) -> Markup:
+        """Give a task to the role holding `function` (for a site's document, the one holding it at that site), or
+        to a Role the template names (`fn.at(s).site_lead` in a table of sites)."""
         assert self.current is not None
-        role = Functions(self.org.function)[function]
+        subject = self.current.subject
+        functions = Functions(self.org, subject if isinstance(subject, Site) else None)
+        role = function if isinstance(function, Role) else functions[function]
         # one line, whatever the template's wrapping, so the text reads the same in a list of tasks
         body = Markup(" ".join(caller().split())) if caller else finalize(text)
         self.tasks[role.key].append(Task(self.current, body))
