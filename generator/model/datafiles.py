@@ -414,7 +414,8 @@ class Scenario(Strict):
 
 class Decision(Strict):
     """A workspace's own decision on one document, over what the template's applicability says."""
-    document: Text = Field(description="Key of the document, e.g. lockdown or ssp-dc1 (`smsgen list` shows keys)")
+    document: Text = Field(description="The document's key (its template's `key:`, e.g. wi-lockdown or "
+                                       "site-plan-dc1) or its ID (`smsgen status` lists IDs)")
     decision: Literal["include", "exclude"] = Field(description="include: issue it although the data says it does "
                                                                 "not apply; exclude: do not issue it")
     justification: Text = Field(description="Why, as an auditor will read it in the applicability register")

@@ -41,7 +41,7 @@ def external_rows(org: Organisation) -> list[tuple]:
             "Standard", "ISO", org.function["sms_manager"].title, "Licensed copy held by the SMS function"),
            ("EXT-ISO-28001", "ISO 28001:2007 Security management systems for the supply chain - Best practices for "
             "implementing supply chain security, assessments and plans", "Standard", "ISO",
-            org.function["security_manager"].title, "Licensed copy held by the SMS function")]
+            org.function["sms_manager"].title, "Licensed copy held by the SMS function")]
     for req in org.legal:
         out.append((req.id, req.title, req.kind.replace("_", " ").capitalize(), req.issuer,
                     org.role[req.owner].title if req.owner in org.role else req.owner,

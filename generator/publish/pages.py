@@ -255,14 +255,21 @@ def applicability_page(org: Organisation, not_issued: list[NotIssued],
     return front_matter({"title": "Applicability register"}) + "\n".join(lines)
 
 
-def clause_matrix_page(view: View, states: dict[str, ControlState]) -> str:
+def clause_matrix_page(view: View, states: dict[str, ControlState], not_issued: list[NotIssued] | None = None,
+                       applicability_shown: bool = False) -> str:
     """The matrix of the whole set (a clause addressed only by classified documents is still addressed), naming only
-    the documents the audience gets."""
+    the documents the audience gets, and how many documents of the library this organisation does not issue."""
     rows = clause_matrix(view.all, states)
     lines = ["# Clause cross-reference matrix", "",
              "Two-way cross-reference between ISO 28000:2022 (with the ISO 28001 elements) and the document set. "
              "For each clause where the standard expects documented information, the status says whether it is "
-             "approved, present but not yet approved, or missing.", "", "## Coverage", "",
+             "approved, present but not yet approved, or missing.", ""]
+    if not_issued:
+        register = "[applicability register](applicability.md)" if applicability_shown else "applicability register"
+        lines += [f"{len(not_issued)} document{'s' if len(not_issued) != 1 else ''} of the template library "
+                  f"{'do' if len(not_issued) != 1 else 'does'} not apply to this organisation and "
+                  f"{'are' if len(not_issued) != 1 else 'is'} not issued; the {register} gives each reason.", ""]
+    lines += ["## Coverage", "",
              _row("Measure", "Clauses"), _row("---", "---")]
     lines += [_row(k.capitalize(), v) for k, v in coverage(rows).items()]
     lines += ["", "## Clause to documents", "", _row("Clause", "Title", "Documented information", "Status",

@@ -97,6 +97,7 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
         "Coverage": (("Measure", "Clauses"), list(coverage(matrix).items()))})
     for name, page, title in (("registers/master-document-list.pdf", "master-list.md", "Master document list"),
                               ("registers/clause-matrix.pdf", "clause-matrix.md", "Clause cross-reference matrix"),
+                              ("registers/applicability-register.pdf", "applicability.md", "Applicability register"),
                               ("readiness-report.pdf", "readiness.md", "Stage 1 readiness report")):
         markdown = read_page(docs_dir / page).body
         files[name] = write_report(markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp)
@@ -130,6 +131,8 @@ def _readme(org: Organisation, included: list[Document], withheld: list[Document
              "- registers/master-document-list (CSV, XLSX, PDF): ID, revision, status, owner, approver, dates, "
              "classification; and the documents of external origin",
              "- registers/clause-matrix (XLSX, PDF): clause to documents and document to clauses, with coverage",
+             "- registers/applicability-register.pdf: the documents not issued because they do not apply to the "
+             "organisation, each with its reason, and those issued by decision",
              "- readiness-report.pdf: the Stage 1 readiness checks and the status of every clause",
              "- manifest.json: SHA-256 and size of every file, with the document ID and revision it holds", "",
              f"{len(included)} documents are included. Every one is approved and unchanged since its approval.",

@@ -4,6 +4,7 @@ are and the organisation does, the workspace's own include/exclude decisions (da
 rendering, references, job-description tasks, the clause matrix and the applicability register."""
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -74,19 +75,21 @@ def decide(documents: list[Document], org: Organisation, locate: Locate) -> tupl
     finding on decision i of applicability.yml."""
     findings = Findings()
     by_key = {d.key: d for d in documents}
-    decisions: dict[str, tuple[int, Decision]] = {}
+    by_either = by_key | {d.id: d for d in documents}
+    decisions: dict[str, tuple[int, Decision]] = {}   # document key -> (position in the file, decision)
     for i, decision in enumerate(org.decisions):
-        if decision.document not in by_key:
-            close = [k for k in by_key if decision.document in k or k in decision.document][:3]
-            findings.append(locate(i, "document", f"no document has the key '{decision.document}'",
-                                   "known keys include " + ", ".join(close or sorted(by_key)[:5])
-                                   + " (`smsgen list` shows every key)", Severity.error))
-        elif decision.document in decisions:
-            findings.append(locate(i, "document", f"a second decision on '{decision.document}' (also decision "
-                                   f"{decisions[decision.document][0] + 1})", "keep one decision per document",
+        target = by_either.get(decision.document)
+        if target is None:
+            close = difflib.get_close_matches(decision.document, list(by_either), n=3)
+            findings.append(locate(i, "document", f"no document has the key or ID '{decision.document}'",
+                                   (f"did you mean {', '.join(close)}? " if close else "") + "name a document by "
+                                   "its template's key or its ID (`smsgen status` lists IDs)", Severity.error))
+        elif target.key in decisions:
+            findings.append(locate(i, "document", f"a second decision on {target.label} (also decision "
+                                   f"{decisions[target.key][0] + 1})", "keep one decision per document",
                                    Severity.error))
         else:
-            decisions[decision.document] = (i, decision)
+            decisions[target.key] = (i, decision)
         if decision.decided_by not in org.person:
             findings.append(locate(i, "decided_by", f"unknown person id '{decision.decided_by}'",
                                    "known: " + ", ".join(sorted(org.person)), Severity.error))
