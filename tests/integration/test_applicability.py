@@ -27,7 +27,8 @@ def decide(ws, *entries: str) -> None:
     (ws.data_dir / "applicability.yml").write_text(DECISIONS + "".join(entries), encoding="utf-8")
 
 
-def decision(document: str, choice: str = "exclude", by: str = "ann", why: str = "Reviewed at the SMS committee") -> str:
+def decision(document: str, choice: str = "exclude", by: str = "ann",
+             why: str = "Reviewed at the SMS committee") -> str:
     return (f"  - document: {document}\n    decision: {choice}\n    justification: {why}\n"
             f"    decided_by: {by}\n    date: 2026-10-01\n")
 
@@ -161,7 +162,8 @@ def test_templates_declare_applicability_coherently(mini):
 def test_a_function_held_per_site_names_each_sites_holder(mini):
     edit(mini.data_dir / "roles.yml", "functions: [security_manager,", "functions: [site_lead, security_manager,")
     edit(mini.data_dir / "roles.yml", "functions: [top_management,", "functions: [site_lead, top_management,")
-    edit(mini.data_dir / "roles.yml", "  - key: director\n    code: DIR\n", "  - key: director\n    code: DIR\n    site: HO\n")
+    edit(mini.data_dir / "roles.yml", "  - key: director\n    code: DIR\n",
+         "  - key: director\n    code: DIR\n    site: HO\n")
     override = mini.root / "sms_templates" / "plans" / "leads.md.j2"
     override.parent.mkdir(parents=True)
     override.write_text("---\nkey: \"leads-{{ site.code | lower }}\"\nnumber: \"L-{{ site.code }}\"\n"
@@ -172,7 +174,8 @@ def test_a_function_held_per_site_names_each_sites_holder(mini):
     outcome = run(mini)
     assert not codes(outcome, Severity.fatal), [str(f) for f in outcome.findings if f.severity is Severity.fatal]
     bodies = {d.key: d.body for d in outcome.documents}
-    assert bodies["leads-ho"].startswith("**Director** opens the site") and "yard: Operations Manager" in bodies["leads-ho"]
+    assert bodies["leads-ho"].startswith("**Director** opens the site")
+    assert "yard: Operations Manager" in bodies["leads-ho"]
     assert bodies["leads-yd"].startswith("**Operations Manager** opens the site")
     tasks = outcome.result.tasks
     assert [t.document.key for t in tasks["director"] if "opens the site" in t.text] == ["leads-ho"]

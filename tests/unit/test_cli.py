@@ -16,6 +16,7 @@ def test_init_refuses_a_non_empty_directory(tmp_path, capsys):
 
 def test_schema_command_writes_one_schema_per_data_file(tmp_path):
     assert main(["schema", "--out", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n[:-4]}.schema.json" for n in DATA_FILES | OPTIONAL_DATA_FILES)
+    every = DATA_FILES | OPTIONAL_DATA_FILES
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n[:-4]}.schema.json" for n in every)
     roles = json.loads((tmp_path / "roles.schema.json").read_text())
     assert "functions" in json.dumps(roles) and "sms_manager" in json.dumps(roles)

@@ -12,7 +12,8 @@ import yaml
 from tests.conftest import REPO
 
 TEMPLATES = REPO / "sms_templates"
-FIXTURES = [REPO / "data", *sorted(p / "data" for p in (REPO / "tests" / "fixtures").iterdir() if (p / "data").is_dir())]
+FIXTURES = [REPO / "data",
+            *sorted(p / "data" for p in (REPO / "tests" / "fixtures").iterdir() if (p / "data").is_dir())]
 # Words of the reference organisation's structure that are not role titles in its data but read as if they were
 PHRASES = ["head of security", "site manager", "depot manager", "control room", "control tower", "duty manager",
            "transport manager", "operations director"]

@@ -83,7 +83,8 @@ def test_risk_values_outside_the_scale_and_gaps_in_bands(mini):
 
 
 def test_core_functions_need_exactly_one_role(mini):
-    edit(mini.data_dir / "roles.yml", "top_management, sms_manager, document_controller,", "top_management, sms_manager,")
+    edit(mini.data_dir / "roles.yml", "top_management, sms_manager, document_controller,",
+         "top_management, sms_manager,")
     edit(mini.data_dir / "roles.yml", "functions: [security_supervisor, security_officer]",
          "functions: [security_officer]")
     edit(mini.data_dir / "roles.yml", "internal_audit_lead]", "internal_audit_lead, security_officer]")
