@@ -52,7 +52,7 @@ def _owner_is_not_approver(documents: list[Document]) -> Findings:
         if meta is None or meta.owner != meta.approver or template.relpath in seen:
             continue
         seen.add(template.relpath)
-        message = f"the owner and the approver are the same SMS function, {meta.owner.value}: its holder would " \
+        message = f"the owner and the approver are the same SMS function, {meta.owner[0].value}: its holder would " \
                   "approve their own document"
         hint = "set `approver:` to the function that signs the document off: top_management for system-level " \
                "documents and the policy, the sms_manager for documents another function owns"

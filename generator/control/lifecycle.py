@@ -31,14 +31,12 @@ from generator.render.document import Document
 
 
 def approver_function(doc: Document) -> str:
-    """The SMS function that approves the document: the `approver:` of its template."""
-    assert doc.template.meta is not None     # a rendered document's template has front matter
-    return doc.template.meta.approver.value
+    """The SMS function that approves the document: the first of its template's `approver:` that a role holds."""
+    return doc.approver_function
 
 
 def owner_function(doc: Document) -> str:
-    assert doc.template.meta is not None
-    return doc.template.meta.owner.value
+    return doc.owner_function
 
 
 @dataclass

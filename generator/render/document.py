@@ -28,6 +28,11 @@ class Document:
     retention: str | None
     template: Template
     subject: Role | Site | None = None        # the role or site an expanding template was expanded for
+    # the SMS functions that own and approve it: the first of the template's `owner:` / `approver:` a role holds
+    owner_function: str = ""
+    approver_function: str = ""
+    # why no role can own or approve it (no role holds the functions): an error only if the document is issued
+    vacant: str = ""
     # forms: the classification of a completed record, which may be higher than the blank form's (`classification`)
     record_classification: Classification | None = None
     # whether the audience pages were last written for may see it: set by generator.publish.audience when pages are

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
 from generator.model.clauses import catalogue
-from generator.model.datafiles import Role, Site
+from generator.model.datafiles import Competence, Role, Site
 from generator.model.fields import PATH_PART, Function
 from generator.model.locality import date_locale
 from generator.model.organisation import Organisation
@@ -79,12 +79,12 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
                                                     "template.type", "known types: " + ", ".join(org.documents.types),
                                                     Severity.fatal))
             continue
-        unheld = [f"{what} function '{fn.value}'" for what, fn in (("owner", meta.owner), ("approver", meta.approver))
-                  if fn.value not in org.function]
-        if unheld:
-            findings.add("template.function-unheld", Severity.fatal, f"no role holds the {join_and(unheld)}",
-                         template.display, 2, 1, hint="add the function to a role's `functions` in roles.yml")
-            continue
+        owner = _first_held(org, meta.owner)
+        # segregation of duties: the approver is the first listed function whose holder is not the owner's
+        approver = _first_held(org, meta.approver, besides=owner[1] if owner else None)
+        unheld = [f"{what} function {' or '.join(repr(f.value) for f in fns)}"
+                  for what, fns, held in (("owner", meta.owner, owner), ("approver", meta.approver, approver))
+                  if held is None]
         subjects: Sequence[Role | Site | None] = \
             org.roles if meta.expand == "role" else org.sites if meta.expand == "site" else [None]
         for subject in subjects:
@@ -106,8 +106,11 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
             documents.append(Document(
                 id=f"{org.org.document_prefix}-{type_def.code}-{fields['number']}",
                 key=fields["key"], title=fields["title"], summary=fields["summary"], type=meta.type,
-                type_def=type_def, clauses=meta.clauses, owner=org.function[meta.owner.value],
-                approver=org.function[meta.approver.value],
+                type_def=type_def, clauses=meta.clauses, owner=owner[1] if owner else _vacant(meta.owner[0]),
+                approver=approver[1] if approver else _vacant(meta.approver[0]),
+                owner_function=owner[0] if owner else meta.owner[0].value,
+                approver_function=approver[0] if approver else meta.approver[0].value,
+                vacant=f"no role holds the {join_and(unheld)}" if unheld else "",
                 classification=meta.classification or type_def.classification,
                 review_months=meta.review_months or type_def.review_months, retention=meta.retention,
                 template=template, subject=subject,
@@ -116,6 +119,24 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
                     (meta.classification or type_def.classification) if meta.retention else None)))
     findings += _duplicates(documents)
     return documents, findings
+
+
+def _first_held(org: Organisation, functions: list[Function], besides: Role | None = None) -> tuple[str, Role] | None:
+    """The first of `functions` a role (other than `besides`) holds for the whole organisation, with that role; with
+    a single function, its holder whoever it is (the owner-approves check reports a clash)."""
+    held = [(f.value, org.function[f.value]) for f in functions if f.value in org.function]
+    if len(functions) > 1 and besides is not None:
+        held = [pair for pair in held if pair[1] is not besides] or held
+    return held[0] if held else None
+
+
+def _vacant(function: Function) -> Role:
+    """Stands in for the holder of a function no role holds, on a document that may not be issued at all; an issued
+    document with one is a fatal finding (render), so nothing is published under it."""
+    none = "no role holds this function"
+    return Role(key="vacant", code="VACANT", title=f"(no role holds {function.value})", purpose=none,
+                responsibilities=[none], authorities=[none],
+                competence=Competence(education=none, experience=none, training=[none]))
 
 
 def _duplicates(documents: list[Document]) -> Findings:
@@ -226,10 +247,9 @@ class RenderContext:
 
     def issued(self, key: str) -> bool:
         """Whether the document with this key (or ID) is issued in this organisation's set."""
-        if key not in self.by_ref:
+        if key not in self.by_ref and self.applicability.reason(key) is None:
             self.unknown.append(key)
-            return False
-        return self.applicability.is_issued(key)
+        return key in self.by_ref
 
     def docs_of_type(self, type_key: str) -> list[Document]:
         return [d for d in self.documents if d.type == type_key]
@@ -318,6 +338,13 @@ def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None =
     applicability, problems = decide(candidates, org, _decision_locator(ws, sources or {}))
     findings += problems
     documents = applicability.issued
+    for doc in documents:
+        if doc.vacant:
+            findings.add("template.function-unheld", Severity.fatal, f"{doc.id}: {doc.vacant}", doc.template.display,
+                         2, 1, hint="add the function to a role's `functions` in roles.yml, or exclude the document "
+                                    "in applicability.yml")
+    if findings.fatal:
+        return RenderResult(documents, findings, {}, {}, applicability.not_issued, applicability.included)
     env = make_environment(ws)
     # dates in words as the organisation writes them, through the filter and wherever a template prints a date
     locale = date_locale(org.org.address.country)
@@ -375,8 +402,10 @@ def _render_failure(exc: Exception, doc: Document, ws: Workspace) -> Finding:
     message = str(exc) if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
     subject = f" (rendering {doc.id})" if doc.subject is not None else ""
     line = (where.lineno or 0) if where else 0
-    return Finding("template.render", Severity.fatal, f"{message}{subject}", path, line, 1,
-                   hint="check the variable name against the data model; `smsgen schema` shows every field")
+    hint = "add the function to a role in roles.yml, or write the line only where a role holds it: " \
+           "{% if 'FUNCTION' in fn %}" if "no role holds" in message else \
+           "check the variable name against the data model; `smsgen schema` shows every field"
+    return Finding("template.render", Severity.fatal, f"{message}{subject}", path, line, 1, hint=hint)
 
 
 def _unknown_ref(doc: Document, target: str, by_ref: dict[str, Document]) -> Finding:

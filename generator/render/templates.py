@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import jinja2
-from pydantic import AfterValidator, Field, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
 from generator.base.findings import Finding, Findings, Severity
 from generator.model.clauses import catalogue
@@ -30,6 +30,13 @@ def _vocabulary_word(value: str) -> SiteFeature | Operation:
     return word(value)
 
 
+def _as_list(value):
+    return [value] if isinstance(value, str) else value
+
+
+# One SMS function, or several in order of preference: the first one a role holds is the one that acts
+Functions = Annotated[list[Function], BeforeValidator(_as_list), Field(min_length=1)]
+
 # A word of generator.model.profile: a site feature or an operation
 Word = Annotated[str, AfterValidator(_vocabulary_word)]
 
@@ -43,8 +50,9 @@ class TemplateMeta(Strict):
     summary: Text = Field(description="One sentence on what the document is for, shown in lists")
     type: Key = Field(description="Document type: a key of data/documents.yml")
     clauses: list[str] = Field(min_length=1, description="ISO 28000 clause numbers (and ISO 28001 elements) addressed")
-    owner: Function = Field(description="SMS function that owns the document")
-    approver: Function = Field(description="SMS function that approves the document")
+    owner: Functions = Field(description="SMS function that owns the document; a list: the first one a role holds "
+                                         "(security_supervisor, then security_manager where there are no supervisors)")
+    approver: Functions = Field(description="SMS function that approves the document; a list: the first one held")
     classification: Classification | None = Field(None, description="Overrides the type's default classification")
     review_months: int | None = Field(None, ge=1, le=60, description="Overrides the type's review period")
     expand: Literal["role", "site"] | None = Field(None, description="Produce one document per role or per site")
