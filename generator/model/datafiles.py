@@ -4,9 +4,9 @@ YAML."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, PrivateAttr, create_model
+from pydantic import AfterValidator, Field, PrivateAttr, create_model
 
 from generator.model.fields import (
     Classification,
@@ -24,6 +24,9 @@ from generator.model.fields import (
 )
 from generator.model.locality import Country, postal_address
 from generator.model.profile import Operation, SiteFeature
+from generator.model.programmes import Programme, known_programme, programmes
+
+ProgrammeKey = Annotated[str, AfterValidator(known_programme)]
 
 # --- organisation.yml -------------------------------------------------------------------------------------------
 
@@ -376,17 +379,34 @@ class Process(Strict):
     risks: list[Code] = Field([], description="IDs of risks in risks.yml that bear on the process")
 
 
+class HeldProgramme(Strict):
+    programme: ProgrammeKey = Field(description="Key of a security programme or certification: eu_aeo_s, uk_aeo_f, "
+                                                "ctpat, pip, tapa_fsr, iso28000, iso27001... (the catalogue is "
+                                                "generator/model/catalogue/programmes.yml)")
+    reference: Text | None = Field(None, description="Authorisation, certificate or membership number")
+    valid_until: dt.date | None = Field(None, description="When the certificate or authorisation expires")
+
+
+# The older single fields, read as programmes: aeo_status AEOS is eu_aeo_s, and so on
+LEGACY_AEO = {"AEOS": "eu_aeo_s", "AEOF": "eu_aeo_f", "AEOC": "eu_aeo_c"}
+
+
 class Partner(Strict):
     id: Code
     name: Text
     type: Literal["haulier", "courier", "shipping_line", "freight_forwarder", "customs_broker", "security_contractor",
                   "it_provider", "warehouse_operator", "port_operator", "waste_contractor", "packaging_supplier",
-                  "customer", "supplier"]
+                  "customer", "supplier", "bank", "stevedore", "drayage_carrier", "terminal_operator",
+                  "software_vendor", "cloud_provider", "rail_operator", "airline", "auditor", "consultant"]
     services: Text
-    country: Text
-    aeo_status: Literal["AEOF", "AEOS", "AEOC", "none"] = Field(description="EU Authorised Economic Operator status")
-    iso28000_certified: bool = False
-    iso28001_compliant: bool = False
+    country: Country
+    programmes: list[HeldProgramme] = Field(
+        [], description="Security programmes and certifications the partner holds (AEO, C-TPAT, PIP, TAPA, ISO "
+                        "28000...): which of them count as security evidence is decided by the catalogue")
+    aeo_status: Literal["AEOF", "AEOS", "AEOC", "none"] = Field(
+        "none", description="EU Authorised Economic Operator status (older form: prefer `programmes`)")
+    iso28000_certified: bool = Field(False, description="Older form of `programmes: [{programme: iso28000}]`")
+    iso28001_compliant: bool = Field(False, description="Older form of `programmes: [{programme: iso28001}]`")
     security_declaration: bool = Field(description="Signed security declaration on file")
     risk_level: Literal["low", "medium", "high"]
     owner: Key
@@ -396,6 +416,29 @@ class Partner(Strict):
     @property
     def type_label(self) -> str:
         return "IT provider" if self.type == "it_provider" else self.type.replace("_", " ")
+
+    @property
+    def held(self) -> list[HeldProgramme]:
+        """Every programme the partner holds, the older single fields included, each once."""
+        out = list(self.programmes)
+        legacy = [LEGACY_AEO.get(self.aeo_status), "iso28000" if self.iso28000_certified else None,
+                  "iso28001" if self.iso28001_compliant else None]
+        out += [HeldProgramme(programme=key) for key in legacy if key and key not in {h.programme for h in out}]
+        return out
+
+    def security_evidence(self, kind: str = "supply_chain", on: dt.date | None = None) -> list[Programme]:
+        """The programmes that are evidence of the partner's security (of `kind`: supply_chain or information), in
+        force on `on` when given. AEO-C and ISO 9001 never are. Documents call it without a date (what they say must
+        not change from one day to the next); the checks pass today's, and report what has expired."""
+        catalogue = programmes()
+        return [catalogue[h.programme] for h in self.held if catalogue[h.programme].security == kind
+                and (on is None or h.valid_until is None or h.valid_until >= on)]
+
+    @property
+    def programme_labels(self) -> str:
+        """The programmes as a table cell prints them: "AEO-S, TAPA FSR" (or "none")."""
+        catalogue = programmes()
+        return ", ".join(catalogue[h.programme].short for h in self.held) or "none"
 
 
 class Scenario(Strict):

@@ -1,0 +1,41 @@
+"""Consistency of the data with itself and with time: what cannot be made impossible by construction, reported at
+the data file line it comes from (issue: one fact, one place)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.base.findings import Findings, Severity
+from generator.model.organisation import Organisation
+from generator.model.programmes import programmes
+from generator.model.yaml_source import Source
+
+
+def consistency(org: Organisation, sources: dict[str, Source], today: dt.date) -> Findings:
+    findings = Findings()
+    findings += _partner_evidence(org, sources.get("partners.yml"), today)
+    return findings
+
+
+def _partner_evidence(org: Organisation, source: Source | None, today: dt.date) -> Findings:
+    """A partner's security status is evidence only while it is in force, and only if its programme audits security:
+    an expired certificate, or AEO-C alone with no signed declaration, leaves the partner unvetted."""
+    findings = Findings()
+    if source is None:
+        return findings
+    catalogue = programmes()
+    for i, partner in enumerate(org.partners):
+        for j, held in enumerate(partner.programmes):
+            if held.valid_until is not None and held.valid_until < today:
+                findings.append(source.finding(
+                    ("partners", i, "programmes", j, "valid_until"),
+                    f"{partner.name}: {catalogue[held.programme].short} expired on {held.valid_until.isoformat()}",
+                    "consistency.partner-evidence-expired", "ask the partner for the renewed certificate and record "
+                    "its new date, or review the partner as one without it", Severity.warning))
+        non_security = [catalogue[h.programme].short for h in partner.held
+                        if not catalogue[h.programme].security_evidence]
+        if non_security and not partner.security_evidence(on=today) and not partner.security_declaration:
+            findings.append(source.finding(
+                ("partners", i), f"{partner.name} holds only {', '.join(non_security)}, which audits no security "
+                "criteria, and has no signed security declaration", "consistency.partner-unvetted",
+                "have the partner complete the security questionnaire and sign the declaration", Severity.warning))
+    return findings
