@@ -23,7 +23,6 @@ from generator.model.fields import (
     WorkspaceFile,
 )
 from generator.model.locality import Country, postal_address
-from generator.model.profile import Operation, SiteFeature
 from generator.model.programmes import Programme, known_programme, programmes
 
 ProgrammeKey = Annotated[str, AfterValidator(known_programme)]
@@ -65,11 +64,12 @@ class Organisation_(Strict):
     employees: int = Field(gt=0, description="Approximate head count")
     document_prefix: Code = Field(description="Prefix of every document ID, e.g. ABC-SMS")
     branding: Branding = Branding()
-    operations: list[Operation] | None = Field(
-        None, description="What the organisation does (customs_representation, transport_operated...): decides "
-                          "which documents and sections apply. Not given: every one applies")
+    operations: list[Key] | None = Field(
+        None, description="What the organisation does (customs_representation, transport_operated... and the words "
+                          "of sector overlays): decides which documents and sections apply. Not given: every one "
+                          "applies")
 
-    def does(self, operation: Operation) -> bool:
+    def does(self, operation: str) -> bool:
         """Whether the organisation does `operation`; one that declares no operations does them all."""
         return self.operations is None or operation in self.operations
 
@@ -132,15 +132,16 @@ class Site(Strict):
     headcount: int = Field(gt=0)
     assets: list[Text] = Field(min_length=1, description="What the site protects: cargo, facilities, systems, data")
     security_measures: list[Text] = Field(min_length=1, description="Physical and technical measures in place")
-    features: list[SiteFeature] | None = Field(
-        None, description="What the site is, has and does (goods, seals, cctv, guard_force, port_facility...): "
-                          "decides which documents and sections apply to it. Not given: every one applies")
+    features: list[Key] | None = Field(
+        None, description="What the site is, has and does (goods, seals, cctv, guard_force, port_facility... and "
+                          "the words of sector overlays): decides which documents and sections apply to it. Not "
+                          "given: every one applies")
 
     @property
     def type_label(self) -> str:
         return self.type.replace("_", " ").capitalize()
 
-    def has(self, feature: SiteFeature) -> bool:
+    def has(self, feature: str) -> bool:
         """Whether the site has `feature`; a site that declares no features has them all (the full set is issued)."""
         return self.features is None or feature in self.features
 

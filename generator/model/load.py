@@ -12,6 +12,7 @@ from generator.model.datafiles import DATA_FILES, OPTIONAL_DATA_FILES
 from generator.model.fields import Strict
 from generator.model.organisation import Organisation
 from generator.model.rules import cross_check
+from generator.model.sectors import vocabulary
 from generator.model.validation import from_pydantic, valid_items, without_echoes
 from generator.model.yaml_source import Source, read, texts, unprintable
 
@@ -65,6 +66,8 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
     # Cross-file checks run even when some list entries were invalid, so one run shows every kind of mistake;
     # the keys of invalid entries still count as known, so they cause no second, misleading error.
     org = Organisation(validated | {n: p[0] for n, p in partial.items()})
+    org.vocabulary, problems = vocabulary(ws.template_dirs, ws.display)
+    findings += problems
     also_known: dict[str, set] = {}
     for pieces in partial.values():
         for what, keys in pieces[1].items():

@@ -28,7 +28,7 @@ from generator.model.datafiles import (
     Site,
     Strict,
 )
-from generator.model.profile import Operation, SiteFeature
+from generator.model.profile import Vocabulary
 
 F = TypeVar("F", bound=Strict)
 T = TypeVar("T", bound=Strict)
@@ -73,6 +73,8 @@ class Organisation:
         self.partners: list[Partner] = _records(f, "partners.yml", Partner)
         self.scenarios: list[Scenario] = _records(f, "scenarios.yml", Scenario)
         self.decisions: list[Decision] = _file(f, "applicability.yml", ApplicabilityFile).decisions
+        # the words sites and templates are decided in: built-in and sector overlays' (set by `load`)
+        self.vocabulary = Vocabulary()
 
         self.site = {s.code: s for s in self.sites}
         self.role = {r.key: r for r in self.roles}
@@ -102,11 +104,11 @@ class Organisation:
     def sites_in_scope(self) -> list[Site]:
         return [self.site[code] for code in self.scope.sites if code in self.site]
 
-    def has(self, what: SiteFeature | Operation) -> bool:
-        """Whether any site in scope has the feature, or the organisation does the operation."""
-        if isinstance(what, Operation):
-            return self.org.does(what)
-        return any(site.has(what) for site in self.sites_in_scope)
+    def has(self, name: str) -> bool:
+        """Whether any site in scope has the feature, or the organisation does the operation, `name`."""
+        if self.vocabulary.word(name).kind == "operation":
+            return self.org.does(name)
+        return any(site.has(name) for site in self.sites_in_scope)
 
     def risks_at(self, site_code: str) -> list[Risk]:
         return sorted((r for r in self.risks if r.site == site_code), key=lambda r: -r.score)

@@ -3,7 +3,10 @@ organisation does (`Operation`). Templates declare when they apply in these word
 carries the phrase a reason is written with ("no site in scope handles sealed conveyances")."""
 from __future__ import annotations
 
+import difflib
+from dataclasses import dataclass, field
 from enum import Enum
+from typing import Literal
 
 
 class SiteFeature(str, Enum):
@@ -86,10 +89,36 @@ OPERATION_PHRASES: dict[Operation, str] = {
 }
 
 
-def word(name: str) -> SiteFeature | Operation:
-    """A word of the vocabulary by name; ValueError naming the known words when it is not one."""
-    for kind in (SiteFeature, Operation):
-        if name in kind.__members__:
-            return kind[name]
-    raise ValueError(f"'{name}' is not a site feature or an operation; known: "
-                     + ", ".join([*SiteFeature.__members__, *Operation.__members__]))
+@dataclass(frozen=True)
+class Word:
+    """One word of the vocabulary: a site feature or an operation, with the phrase reasons are written with."""
+    name: str
+    kind: Literal["site", "operation"]
+    phrase: str
+    sector: str = ""   # the sector overlay that declared it; "" for the built-in words
+
+
+BUILT_IN: dict[str, Word] = {
+    **{f.value: Word(f.value, "site", f.phrase) for f in SiteFeature},
+    **{o.value: Word(o.value, "operation", o.phrase) for o in Operation},
+}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The built-in words and those the sector overlays in use declare (sms_templates/sectors/*/sector.yml), so a
+    consultant adds a sector, and the site features it needs, without touching Python."""
+    words: dict[str, Word] = field(default_factory=lambda: dict(BUILT_IN))
+
+    def word(self, name: str) -> Word:
+        """The word `name`; ValueError naming the known words when it is not one."""
+        found = self.words.get(name)
+        if found is None:
+            close = difflib.get_close_matches(name, list(self.words), n=1)
+            raise ValueError(f"'{name}' is not a site feature or an operation"
+                             + (f"; did you mean '{close[0]}'?" if close else "")
+                             + "\nknown: " + ", ".join(self.words))
+        return found
+
+    def of_kind(self, kind: str) -> list[str]:
+        return [w.name for w in self.words.values() if w.kind == kind]

@@ -133,6 +133,15 @@ def functions_held_once(r: Report) -> None:
                       "data.function-duplicate")
 
 
+def vocabulary_words(r: Report) -> None:
+    """Sites declare features and the organisation operations in the vocabulary (built-in and sector overlays')."""
+    words = r.org.vocabulary
+    for i, site in enumerate(r.org.sites):
+        r.refs("sites.yml", ("sites", i, "features"), site.features or [], words.of_kind("site"), "site feature")
+    r.refs("organisation.yml", ("organisation", "operations"), r.org.org.operations or [],
+           words.of_kind("operation"), "operation")
+
+
 def people_and_roles(r: Report) -> None:
     org = r.org
     for i, person in enumerate(org.people):
@@ -207,8 +216,8 @@ def processes_partners_scenarios(r: Report) -> None:
 
 
 RULES: tuple[Callable[[Report], None], ...] = (
-    unique_identifiers, scope_and_context, reporting_lines, functions_held_once, people_and_roles, objectives,
-    risk_criteria, risks, processes_partners_scenarios)
+    unique_identifiers, scope_and_context, reporting_lines, functions_held_once, vocabulary_words, people_and_roles,
+    objectives, risk_criteria, risks, processes_partners_scenarios)
 
 
 def cross_check(org: Organisation, sources: dict[str, Source], also_known: dict[str, set] | None = None) -> Findings:

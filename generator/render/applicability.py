@@ -12,7 +12,7 @@ from generator.base.findings import Finding, Findings, Severity
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Decision, Site
 from generator.model.organisation import Organisation
-from generator.model.profile import Operation, SiteFeature, word
+from generator.model.profile import Vocabulary, Word
 from generator.render.document import Document
 from generator.render.markdown import join_and
 
@@ -46,11 +46,11 @@ def unmet(applies: list[str] | None, org: Organisation, site: Site | None) -> st
     site's document), or None when it applies."""
     if applies is None:
         return None
-    words = [word(w) for w in applies]
-    features = [w for w in words if isinstance(w, SiteFeature)]
-    operations = [w for w in words if isinstance(w, Operation)]
+    words = [org.vocabulary.word(w) for w in applies]
+    features = [w for w in words if w.kind == "site"]
+    operations = [w for w in words if w.kind == "operation"]
     holders = [site] if site is not None else org.sites_in_scope
-    if any(s.has(f) for s in holders for f in features) or any(org.org.does(o) for o in operations):
+    if any(s.has(f.name) for s in holders for f in features) or any(org.org.does(o.name) for o in operations):
         return None
     reasons = []
     if features:
@@ -62,7 +62,7 @@ def unmet(applies: list[str] | None, org: Organisation, site: Site | None) -> st
     return ", ".join(reasons)
 
 
-def _either(words: list[SiteFeature] | list[Operation]) -> str:
+def _either(words: list[Word]) -> str:
     phrases = [w.phrase for w in words]
     return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
 
@@ -158,9 +158,9 @@ def _uncovered_clauses(documents: list[Document], out: Applicability) -> Finding
     return findings
 
 
-def template_findings(documents: list[Document]) -> Findings:
-    """What a template declares about applicability must be coherent: a mandatory document has no condition, and
-    `applies_with` names documents that exist."""
+def template_findings(documents: list[Document], vocabulary: Vocabulary) -> Findings:
+    """What a template declares about applicability must be coherent: its words are in the vocabulary, a mandatory
+    document has no condition, and `applies_with` names documents that exist."""
     findings = Findings()
     keys = {d.key for d in documents}
     seen: set[str] = set()
@@ -173,6 +173,14 @@ def template_findings(documents: list[Document]) -> Findings:
             findings.append(template.source.finding(("applies",), "a mandatory document cannot depend on the data",
                                                     "template.applies", "drop `applies` or `mandatory`",
                                                     Severity.fatal))
+        for j, name in enumerate(meta.applies or []):
+            try:
+                vocabulary.word(name)
+            except ValueError as exc:
+                message, _, hint = str(exc).partition("\n")
+                if template.source is not None:
+                    findings.append(template.source.finding(("applies", j), message, "template.applies", hint,
+                                                            Severity.fatal))
         for j, key in enumerate(meta.applies_with):
             if key not in keys and template.source is not None:
                 findings.append(template.source.finding(("applies_with", j), f"no document has the key '{key}'",

@@ -23,7 +23,6 @@ from generator.model.datafiles import Competence, Role, Site
 from generator.model.fields import PATH_PART, Function
 from generator.model.locality import date_locale
 from generator.model.organisation import Organisation
-from generator.model.profile import SiteFeature, word
 from generator.model.yaml_source import Source
 from generator.render import figures
 from generator.render.applicability import APPLICABILITY_FILE, Applicability, decide, template_findings
@@ -193,6 +192,15 @@ class Functions:
     def __contains__(self, name: str) -> bool:
         return self.get(name) is not None
 
+    def first(self, *names: str) -> Role:
+        """The holder of the first of `names` some role holds: `fn.first('security_supervisor', 'site_lead',
+        'security_manager')` names whoever does the work in an organisation with or without supervisors."""
+        for name in names:
+            role = self.get(name)
+            if role is not None:
+                return role
+        return self[names[-1]]   # none held: the error names the last, most general one
+
     def items(self):
         """The organisation-wide holders (the organisation chart lists per-site holders with their sites)."""
         return self._org.function.items()
@@ -237,13 +245,13 @@ class RenderContext:
         organisation does the operation: the one test a template's sections apply by."""
         assert self.current is not None
         try:
-            what = word(name)
+            what = self.org.vocabulary.word(name)
         except ValueError as exc:
-            raise jinja2.UndefinedError(str(exc)) from None
+            raise jinja2.UndefinedError(str(exc).partition("\n")[0]) from None
         subject = self.current.subject
-        if isinstance(subject, Site) and isinstance(what, SiteFeature):
-            return subject.has(what)
-        return self.org.has(what)
+        if isinstance(subject, Site) and what.kind == "site":
+            return subject.has(name)
+        return self.org.has(name)
 
     def issued(self, key: str) -> bool:
         """Whether the document with this key (or ID) is issued in this organisation's set."""
@@ -332,7 +340,7 @@ def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None =
     templates, findings = discover(ws.template_dirs, ws.display)
     candidates, problems = expand(templates, org)
     findings += problems
-    findings += template_findings(candidates)
+    findings += template_findings(candidates, org.vocabulary)
     if findings.fatal:
         return RenderResult(candidates, findings, {})
     applicability, problems = decide(candidates, org, _decision_locator(ws, sources or {}))

@@ -13,21 +13,16 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import jinja2
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 
 from generator.base.findings import Finding, Findings, Severity
 from generator.model.clauses import catalogue
 from generator.model.fields import Classification, Function, Key, Strict, Text
-from generator.model.profile import Operation, SiteFeature, word
 from generator.model.validation import from_pydantic  # one translation of pydantic errors for data and templates
 from generator.model.yaml_source import Source, parse
 
 SUFFIX = ".md.j2"
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
-
-
-def _vocabulary_word(value: str) -> SiteFeature | Operation:
-    return word(value)
 
 
 def _as_list(value):
@@ -36,9 +31,6 @@ def _as_list(value):
 
 # One SMS function, or several in order of preference: the first one a role holds is the one that acts
 Functions = Annotated[list[Function], BeforeValidator(_as_list), Field(min_length=1)]
-
-# A word of generator.model.profile: a site feature or an operation
-Word = Annotated[str, AfterValidator(_vocabulary_word)]
 
 
 class TemplateMeta(Strict):
@@ -60,7 +52,7 @@ class TemplateMeta(Strict):
     record_classification: Classification | None = Field(
         None, description="Forms: the classification of a completed record (default: the document's own). A blank "
                           "form takes its type's classification, so the people who must fill it in can see it")
-    applies: list[Word] | None = Field(
+    applies: list[Key] | None = Field(
         None, min_length=1, description="When the document is issued: the document's site (or, for any other "
                                         "document, some site in scope) has one of these features, or the organisation "
                                         "does one of these operations. Absent: always")

@@ -180,3 +180,38 @@ def test_a_function_held_per_site_names_each_sites_holder(mini):
     tasks = outcome.result.tasks
     assert [t.document.key for t in tasks["director"] if "opens the site" in t.text] == ["leads-ho"]
     assert [t.document.key for t in tasks["ops_manager"] if "opens the site" in t.text] == ["leads-yd"]
+
+
+def test_a_sector_overlay_adds_words_and_documents_without_python(mini):
+    sector = mini.root / "sms_templates" / "sectors" / "rail"
+    (sector / "operational").mkdir(parents=True)
+    (sector / "sector.yml").write_text(
+        "sector:\n  name: Rail freight terminal\n  description: Terminals where freight trains are loaded.\n"
+        "  features:\n    rail_sidings: has rail sidings where wagons are loaded or stand\n", encoding="utf-8")
+    (sector / "operational" / "wagon-checks.md.j2").write_text(
+        "---\nkey: op-wagon-checks\nnumber: \"90\"\ntitle: Wagon checks\nsummary: Checks of wagons.\n"
+        "type: operational\nclauses: ['8.2']\napplies: [rail_sidings]\nowner: security_manager\n"
+        "approver: sms_manager\n---\nWagons are checked{% if has('rail_sidings') %} on the sidings{% endif %}.\n",
+        encoding="utf-8")
+    declare(mini, "visitors", "vehicles")
+    reasons = not_issued(run(mini))
+    assert reasons["op-wagon-checks"] == ("the data does not say that any site in scope has rail sidings where wagons "
+                                          "are loaded or stand")
+    edit(mini.data_dir / "sites.yml", "features: [vehicles]", "features: [vehicles, rail_sidings]")
+    outcome = run(mini)
+    wagons = next(d for d in outcome.documents if d.key == "op-wagon-checks")
+    assert "on the sidings" in wagons.body and not codes(outcome, Severity.fatal)
+    # a word no sector declares is an error at its line in the data
+    edit(mini.data_dir / "sites.yml", "rail_sidings]", "rail_siding]")
+    found = [f for f in run(mini).findings if f.path == "data/sites.yml" and "rail_siding'" in f.message]
+    assert found and "did you mean 'rail_sidings'" in found[0].hint
+
+
+def test_a_sector_cannot_redefine_a_word(mini):
+    sector = mini.root / "sms_templates" / "sectors" / "odd"
+    sector.mkdir(parents=True)
+    (sector / "sector.yml").write_text("sector:\n  name: Odd\n  description: Odd.\n  operations:\n"
+                                       "    cctv: watches cameras\n", encoding="utf-8")
+    found = [f for f in run(mini).findings if f.code == "sector.word"]
+    assert found and "'cctv' is already a site feature of the built-in vocabulary" in found[0].message
+    assert found[0].path.endswith("sectors/odd/sector.yml") and found[0].line == 5
