@@ -248,6 +248,9 @@ class Role(Strict):
     responsibilities: list[Text] = Field(min_length=1)
     authorities: list[Text] = Field(min_length=1)
     approves: list[Key] = Field([], description="Document types (keys of documents.yml) this role may approve")
+    collective: bool = Field(False, description="The role is a body (a board, a commission) that decides by "
+                                                "resolution, not one person: documents say it adopts and its chair "
+                                                "signs")
     competence: Competence
     _holders: list[Person] = PrivateAttr(default_factory=list)
 

@@ -87,6 +87,7 @@ class Function(str, Enum):
     incident_lead = "incident_lead"
     training_coordinator = "training_coordinator"
     site_lead = "site_lead"   # in charge of one site: usually held per site (a role with `site:` at each)
+    facility_security_officer = "facility_security_officer"   # a regulated port facility's security officer, per site
 
 
 class Classification(str, Enum):

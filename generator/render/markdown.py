@@ -7,6 +7,7 @@ import html
 import posixpath
 import re
 
+import inflect
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -72,6 +73,19 @@ def longdate(value: dt.date, locale: str = DEFAULT_LOCALE) -> str:
     """A date in words as the organisation writes it (`locality.date_locale`): 23 November 2026 in en_GB,
     November 23, 2026 in en_US."""
     return format_date(value, format="long", locale=locale)
+
+
+_inflect = inflect.engine()
+
+
+def with_article(text: str) -> str:
+    """"an Operations Manager", "a Site Security Officer", "an FSO": the article English grammar gives (inflect)."""
+    return _inflect.a(str(text))
+
+
+def plural(text: str, count: int = 2) -> str:
+    """The plural of a noun phrase ("security officer" -> "security officers") unless `count` is 1."""
+    return str(text) if count == 1 else _inflect.plural(str(text))
 
 
 def join_and(items) -> str:

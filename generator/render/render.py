@@ -21,13 +21,22 @@ from generator.base.workspace import Workspace
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Competence, Role, Site
 from generator.model.fields import PATH_PART, Function
-from generator.model.locality import date_locale
+from generator.model.locality import country_code, date_locale
 from generator.model.organisation import Organisation
 from generator.model.yaml_source import Source
 from generator.render import figures
 from generator.render.applicability import APPLICABILITY_FILE, Applicability, decide, template_findings
 from generator.render.document import Document, RenderResult, Task, Withheld, task_groups, withheld
-from generator.render.markdown import finalize, in_sentence, join_and, longdate, normalise_markdown, page_link
+from generator.render.markdown import (
+    finalize,
+    in_sentence,
+    join_and,
+    longdate,
+    normalise_markdown,
+    page_link,
+    plural,
+    with_article,
+)
 from generator.render.templates import BodyLoader, Template, discover
 
 
@@ -45,8 +54,8 @@ def make_environment(ws: Workspace) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     # extract: look a key up in a mapping, so lists of keys map to records: roles | map('extract', data.role)
-    env.filters.update(longdate=longdate, join_and=join_and, in_sentence=in_sentence,
-                       extract=lambda key, mapping: mapping[key])
+    env.filters.update(longdate=longdate, join_and=join_and, in_sentence=in_sentence, a=with_article, plural=plural,
+                       country_code=country_code, extract=lambda key, mapping: mapping[key])
     # roles | selectattr("approves", "containing", "form")
     env.tests["containing"] = lambda sequence, item: item in sequence
     return env
