@@ -80,7 +80,9 @@ _inflect = inflect.engine()
 
 def with_article(text: str) -> str:
     """"an Operations Manager", "a Site Security Officer", "an FSO": the article English grammar gives (inflect)."""
-    return _inflect.a(str(text))
+    # the article is always lower case: inflect's own casing of it was seen to vary between runs
+    article, _, rest = _inflect.a(str(text)).partition(" ")
+    return f"{article.lower()} {rest}"
 
 
 def plural(text: str, count: int = 2) -> str:
