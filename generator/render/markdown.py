@@ -80,9 +80,7 @@ _inflect = inflect.engine()
 
 def with_article(text: str) -> str:
     """"an Operations Manager", "a Site Security Officer", "an FSO": the article English grammar gives (inflect)."""
-    # the article is always lower case: inflect's own casing of it was seen to vary between runs
-    article, _, rest = _inflect.a(str(text)).partition(" ")
-    return f"{article.lower()} {rest}"
+    return _inflect.a(str(text))
 
 
 def plural(text: str, count: int = 2) -> str:
