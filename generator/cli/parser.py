@@ -129,6 +129,9 @@ def parser() -> argparse.ArgumentParser:
                    help=f"what builds the site (default: {DEFAULT_BACKEND})")
     s.set_defaults(handler="workspace:serve")
     s = sub.add_parser("templates", help="list the templates in use and which ones the workspace overrides")
+    s.add_argument("--diff", nargs="?", const="", metavar="PATH",
+                   help="show how each override (or the one at PATH, e.g. procedures/document-control.md.j2) differs "
+                        "from the current default: whole files, or section by section for `extends: default`")
     s.set_defaults(handler="workspace:templates")
     s = sub.add_parser("completion", help="print the shell completion script (bash or zsh); "
                        "load it with eval \"$(smsgen completion bash)\"")

@@ -17,7 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from generator.base.findings import Finding, Findings, Severity
-from generator.base.workspace import Workspace
+from generator.base.workspace import DEFAULT_TEMPLATES, Workspace
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Competence, Role, Site
 from generator.model.fields import PATH_PART, Function
@@ -37,12 +37,17 @@ from generator.render.markdown import (
     plural,
     with_article,
 )
-from generator.render.templates import BodyLoader, Template, discover
+from generator.render.sections import sections, splice
+from generator.render.templates import DEFAULT_PREFIX, BodyLoader, Template, discover
 
 
 def make_environment(ws: Workspace) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=BodyLoader([str(d) for d in ws.template_dirs]),
+        # "default/<path>" is always the library's own template, also where the workspace overrides that path
+        loader=jinja2.ChoiceLoader([
+            BodyLoader([str(d) for d in ws.template_dirs]),
+            jinja2.PrefixLoader({DEFAULT_PREFIX.rstrip("/"): BodyLoader([str(DEFAULT_TEMPLATES)])}),
+        ]),
         # compiled templates survive between runs, in Jinja's per-user cache folder (private, owner-checked): compiled
         # code is never loaded from the workspace, where anyone who can write a data file could plant it
         bytecode_cache=jinja2.FileSystemBytecodeCache(),
@@ -372,7 +377,7 @@ def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None =
     for doc in sorted(documents, key=lambda d: d.template.meta is not None and d.template.meta.expand == "role"):
         variables = context.for_document(doc)
         try:
-            doc.body = normalise_markdown(env.get_template(doc.template.relpath).render(variables))
+            doc.body = normalise_markdown(_body(env, doc, variables, findings))
         except jinja2.TemplateSyntaxError as exc:
             findings.add("template.syntax", Severity.fatal, f"template syntax error: {exc.message}",
                          ws.display(Path(exc.filename)) if exc.filename else doc.template.display, exc.lineno or 0, 1)
@@ -386,6 +391,24 @@ def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None =
             findings.append(_not_issued_ref(doc, target, applicability))
     return RenderResult(documents, findings, context.tasks, context.figures, applicability.not_issued,
                         applicability.included)
+
+
+def _body(env: jinja2.Environment, doc: Document, variables: dict, findings: Findings) -> str:
+    """The document's Markdown: its template's, or for a section override the default's with the workspace's
+    sections in place of those with the same headings (a heading the default lacks is reported)."""
+    template = doc.template
+    if template.patch is None:
+        return env.get_template(template.relpath).render(variables)
+    base = env.get_template(DEFAULT_PREFIX + template.relpath).render(variables)
+    body, missing = splice(base, env.get_template(template.relpath).render(variables))
+    headings = [s.heading for s in sections(base)[1:]]
+    for heading in missing:
+        close = difflib.get_close_matches(heading, headings, n=1)
+        findings.add("template.section", Severity.error, f"{doc.id}: the default template has no section "
+                     f"'{heading}' to replace", template.patch_display, 0, 0,
+                     hint=(f"did you mean '{close[0]}'? " if close else "") + "the default's headings: "
+                     + "; ".join(headings))
+    return body
 
 
 def _decision_locator(ws: Workspace, sources: dict[str, Source]):

@@ -60,32 +60,66 @@ class TemplateMeta(Strict):
                                                      "instruction): it is issued only when one of them is")
     mandatory: Text | None = Field(None, description="What the standard requires of this document: a workspace "
                                                      "cannot exclude it")
+    extends: Literal["default"] | None = Field(
+        None, description="Workspace overrides only: keep the default template and replace just the sections this "
+                          "file gives (each from its heading to the next heading of the same or a higher level); "
+                          "front-matter fields given here replace the default's")
 
 
 @dataclass
 class Template:
     relpath: str          # e.g. "procedures/document-control.md.j2": the override key and the Jinja name
-    file: Path            # the file that won (workspace override or default)
+    file: Path            # the file that won (workspace override or default); for a section override, the default
     display: str          # file as shown in messages
     meta: TemplateMeta | None
     source: Source | None
+    patch: Path | None = None   # a workspace file (`extends: default`) replacing sections of the default `file`
+    patch_display: str = ""
+
+
+# Jinja name prefix of the default library, so an override can render or extend the default it replaces
+DEFAULT_PREFIX = "default/"
 
 
 def discover(template_dirs: list[Path], display: Callable[[Path], str]) -> tuple[list[Template], Findings]:
-    """Every document template, the first search-path directory winning for each relative path."""
-    chosen: dict[str, Path] = {}
+    """Every document template, the first search-path directory winning for each relative path; a winner that
+    `extends: default` keeps the next one (the default) and replaces only some of its sections."""
+    chains: dict[str, list[Path]] = {}
     for base in template_dirs:
         for file in sorted(base.rglob("*" + SUFFIX)):
             rel = file.relative_to(base).as_posix()
             if any(part.startswith("_") for part in rel.split("/")):
                 continue
-            chosen.setdefault(rel, file)
+            chains.setdefault(rel, []).append(file)
     templates, findings = [], Findings()
-    for rel, file in sorted(chosen.items()):
-        template, problems = read_template(rel, file, display(file))
+    for rel, files in sorted(chains.items()):
+        template, problems = read_template(rel, files[0], display(files[0]))
+        data = template.source.data if template.source is not None else None
+        if isinstance(data, dict) and "extends" in data:
+            template, problems = _section_override(rel, files, display, template, problems)
         templates.append(template)
         findings += problems
     return templates, findings
+
+
+def _section_override(rel: str, files: list[Path], display: Callable[[Path], str], patch: Template,
+                      problems: list[Finding]) -> tuple[Template, list[Finding]]:
+    """The default template at `rel` with the front matter of the workspace file `patch` laid over its own."""
+    assert patch.source is not None and isinstance(patch.source.data, dict)
+    if len(files) < 2:
+        return patch, [patch.source.finding(("extends",), "there is no default template at this path to extend",
+                                            "template.extends", "remove `extends: default` to make this a whole "
+                                            "template, or put the file at the path of a default template "
+                                            "(`smsgen templates` lists them)", Severity.fatal)]
+    base, base_problems = read_template(rel, files[1], display(files[1]))
+    if base.meta is None or base.source is None or not isinstance(base.source.data, dict):
+        return base, base_problems
+    merged = dict(base.source.data) | patch.source.data
+    try:
+        meta = TemplateMeta.model_validate(merged)
+    except ValidationError as exc:
+        return patch, problems + [from_pydantic(e, patch.source, TemplateMeta) for e in exc.errors()]
+    return Template(rel, base.file, base.display, meta, base.source, patch.file, patch.display), problems
 
 
 def _text_of(file: Path, display: str) -> tuple[str, Finding | None]:
@@ -126,6 +160,8 @@ def read_template(rel: str, file: Path, display: str) -> tuple[Template, list[Fi
             problems.append(source.finding(("clauses", i), f"unknown clause '{number}'", "template.clause",
                                            f"did you mean '{close[0]}'?" if close else "see the clause index",
                                            Severity.fatal))
+    if isinstance(source.data, dict) and "extends" in source.data:
+        return Template(rel, file, display, None, source), problems   # validated over the default (discover)
     try:
         meta = TemplateMeta.model_validate(source.data)
     except ValidationError as exc:
