@@ -26,6 +26,8 @@ LAYERS = ("unit", "integration", "browser")
 
 MINI = REPO / "tests" / "fixtures" / "mini" / "data"
 PHARMA = REPO / "tests" / "fixtures" / "pharma" / "data"
+BROKER = REPO / "tests" / "fixtures" / "broker" / "data"   # three people in one Rotterdam office: no goods
+PORT = REPO / "tests" / "fixtures" / "port" / "data"       # a US port authority with MTSA-regulated terminals
 
 
 def pytest_collection_modifyitems(config, items):

@@ -9,7 +9,7 @@ import pytest
 from generator.base.workspace import Workspace
 from generator.checks.assess import assess as run
 
-from ..conftest import MINI, PHARMA, clone_workspace, copy_workspace, smsgen
+from ..conftest import BROKER, MINI, PHARMA, PORT, clone_workspace, copy_workspace, smsgen
 
 
 @pytest.fixture(scope="session")
@@ -46,6 +46,32 @@ def pharma_built(tmp_path_factory) -> Workspace:
 def pharma_outcome(pharma_built):
     """The second organisation assessed once. Read only."""
     return run(pharma_built)
+
+
+@pytest.fixture(scope="session")
+def broker_built(tmp_path_factory) -> Workspace:
+    """The office-only customs broker (three people, Rotterdam) built into pages and a site once. Read only."""
+    ws = copy_workspace(tmp_path_factory.mktemp("broker-built") / "broker", BROKER)
+    assert smsgen(ws, "build") == 0
+    return ws
+
+
+@pytest.fixture(scope="session")
+def broker_outcome(broker_built):
+    return run(broker_built)
+
+
+@pytest.fixture(scope="session")
+def port_built(tmp_path_factory) -> Workspace:
+    """The US port authority (MTSA-regulated terminals) built into pages and a site once. Read only."""
+    ws = copy_workspace(tmp_path_factory.mktemp("port-built") / "port", PORT)
+    assert smsgen(ws, "build") == 0
+    return ws
+
+
+@pytest.fixture(scope="session")
+def port_outcome(port_built):
+    return run(port_built)
 
 
 @pytest.fixture(scope="session")

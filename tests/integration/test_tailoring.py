@@ -1,0 +1,103 @@
+"""Tailoring (issue 13): the set fits the organisation. The office-only broker issues only what applies to it and no
+issued document speaks of guards, gates or seals it does not have; the reference organisation keeps its whole set;
+each organisation's applicability register names every document not issued with its reason."""
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from generator.render.markdown import md_escape
+
+from ..conftest import BROKER
+
+pytestmark = pytest.mark.integration
+
+# Words of physical cargo security, and the site features any one of which makes each of them true to the data
+PHYSICAL = {
+    r"\bguards?\b|\bsecurity officers?\b|\bguard force\b": {"guard_force"},
+    r"\bgatehouses?\b|\bgates?\b": {"gatehouse", "perimeter"},
+    r"\bpatrol(s|led|ling)?\b": {"guard_force"},
+    r"\bCCTV\b|\bcameras?\b": {"cctv"},
+    r"\bseals?\b": {"seals"},
+    r"\bcontainers?\b": {"containers"},
+    r"\bloading\b|\bloads?\b": {"goods", "vehicles"},
+    r"\block ?down\b": {"perimeter", "guard_force", "gatehouse"},
+    r"\btrailers?\b|\bdocks?\b|\byards?\b": {"goods", "vehicles", "containers"},
+    r"\bperimeter\b|\bfences?\b": {"perimeter"},
+}
+
+
+def data_texts(data_dir) -> list[str]:
+    """Every text value of the organisation's data, as written and as escaped into Markdown: what the data says is
+    the data's to say (the broker's risks rightly speak of container release references)."""
+    found: list[str] = []
+
+    def walk(value):
+        if isinstance(value, str):
+            found.extend({value, md_escape(value)})
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+    for file in sorted(data_dir.glob("*.yml")):
+        walk(yaml.safe_load(file.read_text(encoding="utf-8")))
+    return sorted(found, key=len, reverse=True)
+
+
+def test_the_office_only_broker_checks_clean(broker_outcome):
+    assert [str(f) for f in broker_outcome.findings] == []
+
+
+def test_the_broker_issues_only_what_applies_to_it(broker_outcome):
+    issued = {d.key for d in broker_outcome.documents}
+    not_issued = {n.document.key for n in broker_outcome.result.not_issued}
+    for key in ("wi-guard-post-orders", "op-perimeter-security", "op-seal-management", "wi-seal-verification",
+                "form-seal-log", "wi-cctv-operation", "form-cctv-review-log", "op-container-inspection", "wi-lockdown",
+                "form-patrol-log", "wi-loading-supervision", "op-shipping-receiving", "op-cargo-integrity"):
+        assert key in not_issued, key
+    for key in ("security-policy", "scope-statement", "risk-register", "op-it-security", "op-personnel-security",
+                "op-customs-aeo", "incident-management", "internal-audit", "management-review"):
+        assert key in issued, key
+
+
+def test_no_issued_document_speaks_of_what_the_broker_does_not_have(broker_outcome):
+    org = broker_outcome.org
+    features = {f for s in org.sites_in_scope for f in (s.features or [])}
+    texts = data_texts(BROKER)
+    said = "\n".join(texts)
+    found = []
+    for doc in broker_outcome.documents:
+        body = doc.body
+        for text in texts:
+            if len(text) > 3:
+                body = body.replace(text, " ")
+        for pattern, justified_by in PHYSICAL.items():
+            # true to the data: a site has the feature, or the data itself speaks of it (the broker's risks are
+            # about container release references and cover loads, which its procedures must then address)
+            if features & justified_by or re.search(pattern, said, re.I):
+                continue
+            for match in re.finditer(pattern, body, re.I):
+                found.append(f"{doc.id} {doc.title}: '{match.group(0)}' in "
+                             f"...{body[max(0, match.start() - 60):match.end() + 40]!r}...")
+    assert not found, "\n".join(found)
+
+
+def test_the_applicability_register_names_each_document_not_issued(broker_built, broker_outcome):
+    register = (broker_built.docs_dir / "applicability.md").read_text(encoding="utf-8")
+    for entry in broker_outcome.result.not_issued:
+        row = next((line for line in register.splitlines() if line.startswith(f"| {entry.document.id} |")), None)
+        assert row is not None, entry.document.id
+        assert "From the data" in row or entry.decision is not None
+        assert entry.reason.split(";")[0][1:40] in row
+    assert "applicability" in (broker_built.docs_dir / "core").joinpath(
+        next(d.id for d in broker_outcome.documents if d.key == "scope-statement") + ".md").read_text(encoding="utf-8")
+
+
+def test_the_reference_organisation_keeps_its_whole_set(reference_outcome):
+    assert len(reference_outcome.documents) == 115
+    assert reference_outcome.result.not_issued == []
+    assert not [f for f in reference_outcome.findings if f.severity >= 2]
