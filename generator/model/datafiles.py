@@ -439,6 +439,11 @@ class Partner(Strict):
                 and (on is None or h.valid_until is None or h.valid_until >= on)]
 
     @property
+    def evidence(self) -> list[Programme]:
+        """`security_evidence()` for templates: what a document may say the partner is accepted on."""
+        return self.security_evidence()
+
+    @property
     def programme_labels(self) -> str:
         """The programmes as a table cell prints them: "AEO-S, TAPA FSR" (or "none")."""
         catalogue = programmes()
