@@ -59,6 +59,7 @@ class ControlMeta(TypedDict, total=False):
     pages stage, read back by every exporter. A document's page has every key; a page that is no document (an
     index) reads back as {}."""
     id: str
+    title: str          # the title alone (the page's `title` is "ID Title", so search results show the ID)
     key: str
     type: str
     type_label: str

@@ -23,6 +23,7 @@ from generator.model.fields import (
     WorkspaceFile,
 )
 from generator.model.locality import Country, postal_address
+from generator.model.profile import IMPLIED
 from generator.model.programmes import Programme, known_programme, programmes
 
 ProgrammeKey = Annotated[str, AfterValidator(known_programme)]
@@ -70,8 +71,8 @@ class Organisation_(Strict):
                           "applies")
 
     def does(self, operation: str) -> bool:
-        """Whether the organisation does `operation`; one that declares no operations does them all."""
-        return self.operations is None or operation in self.operations
+        """Whether the organisation does `operation`; one that declares none does the general ones (IMPLIED)."""
+        return operation in IMPLIED if self.operations is None else operation in self.operations
 
 
 class OrganisationFile(Strict):
@@ -142,8 +143,8 @@ class Site(Strict):
         return self.type.replace("_", " ").capitalize()
 
     def has(self, feature: str) -> bool:
-        """Whether the site has `feature`; a site that declares no features has them all (the full set is issued)."""
-        return self.features is None or feature in self.features
+        """Whether the site has `feature`; a site that declares no features has the general ones (profile.IMPLIED)."""
+        return feature in IMPLIED if self.features is None else feature in self.features
 
 
 # --- scope.yml --------------------------------------------------------------------------------------------------

@@ -98,6 +98,12 @@ class Word:
     sector: str = ""   # the sector overlay that declared it; "" for the built-in words
 
 
+# What a site or organisation that declares nothing is taken to have: the general words, so a workspace written
+# before applicability keeps its whole set. A specialised word (a regulated port facility) and every sector's words
+# hold only where declared: an undeclared office never issues a facility security plan.
+IMPLIED = frozenset({f.value for f in SiteFeature} - {SiteFeature.port_facility.value}
+                    | {o.value for o in Operation})
+
 BUILT_IN: dict[str, Word] = {
     **{f.value: Word(f.value, "site", f.phrase) for f in SiteFeature},
     **{o.value: Word(o.value, "operation", o.phrase) for o in Operation},

@@ -31,7 +31,7 @@ def front_matter(meta: dict) -> str:
 
 def control_meta(doc: Document, state: ControlState) -> ControlMeta:
     return {
-        "id": doc.id, "key": doc.key, "type": doc.type, "type_label": doc.type_def.label,
+        "id": doc.id, "title": doc.title, "key": doc.key, "type": doc.type, "type_label": doc.type_def.label,
         "revision": state.revision, "status": state.status, "status_label": state.status_label,
         "owner": doc.owner.title, "approver": doc.approver.title,
         "effective": state.effective, "next_review": state.next_review, "review_months": doc.review_months,
@@ -44,8 +44,9 @@ def control_meta(doc: Document, state: ControlState) -> ControlMeta:
 
 
 def document_page(doc: Document, state: ControlState) -> str:
-    # MkDocs and Material print title and description unescaped: they are escaped here, once (export unescapes)
-    meta = {"title": html_text(doc.title), "description": html_text(doc.summary), "control": control_meta(doc, state)}
+    # MkDocs and Material print title and description unescaped: they are escaped here, once (export unescapes).
+    # The page title carries the ID, so the browser tab and search results name the document by it.
+    meta = {"title": html_text(doc.label), "description": html_text(doc.summary), "control": control_meta(doc, state)}
     return front_matter(meta) + doc.body
 
 

@@ -41,8 +41,10 @@ def read_page(path: Path) -> Page:
     text = path.read_text(encoding="utf-8")
     match = FRONT.match(text)
     meta = yaml.load(match.group(1), Loader=FastLoader) if match else {}
-    return Page(path, text, html.unescape(meta.get("title", "")), html.unescape(meta.get("description", "")),
-                meta.get("control") or ControlMeta(),
+    control = meta.get("control") or ControlMeta()
+    # a document's own title is in its control data; the page title also carries its ID (for the site's search)
+    title = control["title"] if "title" in control else html.unescape(meta.get("title", ""))
+    return Page(path, text, title, html.unescape(meta.get("description", "")), control,
                 text[match.end():] if match else text)
 
 
