@@ -95,12 +95,15 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
                                  "Sections"), clause_sheet),
         "Document to clauses": (("Document", "Title", "Status", "Clauses"), doc_sheet),
         "Coverage": (("Measure", "Clauses"), list(coverage(matrix).items()))})
-    for name, page, title in (("registers/master-document-list.pdf", "master-list.md", "Master document list"),
-                              ("registers/clause-matrix.pdf", "clause-matrix.md", "Clause cross-reference matrix"),
-                              ("registers/applicability-register.pdf", "applicability.md", "Applicability register"),
-                              ("readiness-report.pdf", "readiness.md", "Stage 1 readiness report")):
+    levels = org.documents.pages
+    for name, page, title, level in (
+            ("registers/master-document-list.pdf", "master-list.md", "Master document list", levels.master_list),
+            ("registers/clause-matrix.pdf", "clause-matrix.md", "Clause cross-reference matrix", levels.clause_matrix),
+            ("registers/applicability-register.pdf", "applicability.md", "Applicability register",
+             levels.applicability),
+            ("readiness-report.pdf", "readiness.md", "Stage 1 readiness report", levels.readiness)):
         markdown = read_page(docs_dir / page).body
-        files[name] = write_report(markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp)
+        files[name] = write_report(markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp, level.value)
     files["README.txt"] = _readme(org, included, withheld, version).encode("utf-8")
 
     manifest = {

@@ -153,3 +153,18 @@ def test_the_risk_register_prints_its_table_on_landscape_pages(approved, stage1_
     assert pages[0].mediabox.width < pages[0].mediabox.height and landscape
     text = " ".join(pages[n].extract_text() for n in landscape)
     assert "Vulnerability" in text and "Residual" in text
+
+
+def test_every_register_page_carries_its_classification_and_the_uncontrolled_mark(approved, stage1_pack):
+    """The registers and the readiness report are printed too: each of their pages says how it is classified and
+    that a printed copy is uncontrolled, as every document does."""
+    levels = run(approved).org.documents.pages
+    with zipfile.ZipFile(stage1_pack) as archive:
+        for name, level in (("registers/master-document-list.pdf", levels.master_list),
+                            ("registers/clause-matrix.pdf", levels.clause_matrix),
+                            ("registers/applicability-register.pdf", levels.applicability),
+                            ("readiness-report.pdf", levels.readiness)):
+            reader = pypdf.PdfReader(archive.open(name))
+            for number, page in enumerate(reader.pages, 1):
+                text = " ".join(page.extract_text().split())
+                assert f"{level.value.capitalize()} · Uncontrolled when printed" in text, (name, number)

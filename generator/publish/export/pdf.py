@@ -136,8 +136,10 @@ def write_pdf(page: Page, brand: Brand, root: Path, timestamp: int) -> bytes:
                                   "title": f"{page.id} {page.title}"}, root, timestamp)
 
 
-def write_report(markdown: str, title: str, brand: Brand, root: Path, timestamp: int, landscape: bool = True) -> bytes:
-    """A register or report page (master list, clause matrix, readiness) as PDF, with the organisation header."""
+def write_report(markdown: str, title: str, brand: Brand, root: Path, timestamp: int, classification: str,
+                 landscape: bool = True) -> bytes:
+    """A register or report page (master list, clause matrix, readiness) as PDF, with the organisation header and,
+    on every page, its classification and that a printed copy is uncontrolled (as every document carries)."""
     printable = fit_tables(print_markdown(markdown.replace("<br>", "; "), "/figures/"), landscape=False,
                            across=LANDSCAPE if landscape else PORTRAIT)
     body = pandoc(printable, "typst").decode("utf-8")
@@ -145,9 +147,12 @@ def write_report(markdown: str, title: str, brand: Brand, root: Path, timestamp:
               "header: [#set text(size: 8pt); #text(weight: \"bold\", brand.name) #h(1fr) #sys.inputs.title "
               "#v(-4pt) #line(length: 100%, stroke: 0.75pt + primary)], "
               "footer: context [#set text(size: 7.5pt); #sys.inputs.title #h(1fr) "
+              "#text(weight: \"bold\", sys.inputs.marking) #h(1fr) "
               "Page #counter(page).display() of #counter(page).final().first()])\n"
               "#set text(size: 8.5pt)\n" + body + "\n")
-    return compile_typst(source, {"brand": brand_input(brand, root), "title": title}, root, timestamp)
+    marking = f"{classification.capitalize()} · Uncontrolled when printed"
+    return compile_typst(source, {"brand": brand_input(brand, root), "title": title, "marking": marking}, root,
+                         timestamp)
 
 
 class PdfExporter(Exporter):
