@@ -38,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--audience", metavar="NAME", help="publish only documents this audience may see "
                    "(audiences in data/documents.yml, e.g. employees)")
     s.add_argument("--site-dir", metavar="DIR", help="where to build the site (default: site/)")
+    s.add_argument("--offline", action="store_true",
+                   help="build a site to open from disk (file://): pages linked as .html, search without a server")
     s.add_argument("--site-backend", choices=tuple(SITE_BACKENDS), default=DEFAULT_BACKEND,
                    help=f"what builds the site (default: {DEFAULT_BACKEND}; zensical is experimental, see README)")
     for name, exporter in EXPORTERS.items():

@@ -28,6 +28,7 @@ class BuildOptions:
     site: bool = True
     site_dir: Path | None = None
     site_backend: str = DEFAULT_BACKEND   # a name in SITE_BACKENDS
+    offline: bool = False                 # a site to read from disk (file://)
 
 
 @dataclass
@@ -60,7 +61,8 @@ def build(ws: Workspace, options: BuildOptions, progress: Progress | None = None
                                   lambda: not exporting.result().findings.fatal)
         if options.site and not findings.fatal:
             target = options.site_dir or ws.site_dir
-            request = site_request(ws, outcome.org, generated.nav, target, downloads=downloads)
+            request = site_request(ws, outcome.org, generated.nav, target, downloads=downloads,
+                                   offline=options.offline)
             with progress.phase("site"):
                 site_findings = site_backend(options.site_backend).build(ws, request)
             findings += site_findings

@@ -1,4 +1,4 @@
-"""Reading the site from disk: `SMSGEN_OFFLINE=true smsgen build` makes a site that browses and searches from
+"""Reading the site from disk: `smsgen build --offline` makes a site that browses and searches from
 file:// in a real browser (links open pages, not directory listings; search runs without a server or a network).
 Uses Debian's chromium; in CI (SMSGEN_REQUIRE_BROWSER=1) a missing browser fails these tests instead of skipping."""
 from __future__ import annotations
@@ -14,12 +14,7 @@ from .conftest import search
 @pytest.fixture(scope="module")
 def offline_site(tmp_path_factory) -> Path:
     ws = copy_workspace(tmp_path_factory.mktemp("offline") / "ws")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SMSGEN_OFFLINE", "true")
-    try:
-        assert smsgen(ws, "build") == 0
-    finally:
-        mp.undo()
+    assert smsgen(ws, "build", "--offline") == 0
     return ws.root / "site"
 
 
@@ -33,7 +28,7 @@ def page(browser):
 
 
 def test_the_default_site_keeps_directory_urls(built_site):
-    """Without SMSGEN_OFFLINE the HTTP site is unchanged: directory URLs, no inlined search index."""
+    """Without --offline the HTTP site is unchanged: directory URLs, no inlined search index."""
     site = built_site.root / "site"
     assert (site / "manual" / "index.html").is_file() and not (site / "search" / "search_index.js").exists()
 

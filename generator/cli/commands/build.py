@@ -18,7 +18,7 @@ def build_command(ws: Workspace, args: argparse.Namespace) -> int:
     options = BuildOptions(controlled=args.controlled, audience=args.audience, formats=formats,
                            packs=args.all or args.packs, site=not args.no_site,
                            site_dir=Path(args.site_dir).resolve() if args.site_dir else None,
-                           site_backend=args.site_backend)
+                           site_backend=args.site_backend, offline=args.offline)
     as_json = getattr(args, "format", "text") == "json"
     # a terminal gets live bars; CI logs, pipes and --format json get one plain line per phase (on standard error)
     progress = Progress(sys.stderr, live=False if as_json else None)

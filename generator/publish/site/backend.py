@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from abc import ABC, abstractmethod
@@ -50,6 +51,7 @@ class SiteRequest:
     versioned: bool = False           # Material's version selector reads mike's versions.json
     downloads: Downloads | None = None
     site_url: str | None = None       # where this site is served: the sitemap lists its pages under it
+    offline: bool = False             # a site to open from disk (file://): .html links, search without a server
 
     def config(self) -> dict:
         """The config values every backend sets on top of mkdocs.yml (`theme` and `extra` are merged into it)."""
@@ -67,7 +69,7 @@ class SiteRequest:
 
 def site_request(ws: Workspace, org: Organisation, nav: list, site_dir: Path | None = None,
                  downloads: Downloads | None = None, versioned: bool = False,
-                 version: str | None = None) -> SiteRequest:
+                 version: str | None = None, offline: bool = False) -> SiteRequest:
     """The site's name, navigation, logo and address from the data: the one place they come from, whichever backend
     builds. A released `version` is served from its folder under the site's address (mike's layout)."""
     logo = org.org.branding.logo
@@ -78,8 +80,10 @@ def site_request(ws: Workspace, org: Organisation, nav: list, site_dir: Path | N
     site_url = org.org.site_url
     if site_url:
         site_url = site_url.rstrip("/") + "/" + (f"{version}/" if version else "")
+    # SMSGEN_OFFLINE=true still asks for it, as before `build --offline` existed
+    offline = offline or os.environ.get("SMSGEN_OFFLINE", "").lower() in ("1", "true", "yes")
     return SiteRequest(html_text(f"{org.org.name} SMS"), nav, rel, (site_dir or ws.site_dir).resolve(), versioned,
-                       downloads, site_url)
+                       downloads, site_url, offline)
 
 
 class SiteBackend(ABC):

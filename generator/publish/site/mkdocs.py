@@ -33,7 +33,7 @@ def mkdocs_config(ws: Workspace, request: SiteRequest, site_dir: Path, **overrid
     """mkdocs.yml with the request's values from data set on top (`theme` and `extra` merged, the rest replaced)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     config = load_config(config_file=str(ws.mkdocs_yml), site_dir=str(site_dir), **overrides)
-    if os.environ.get("SMSGEN_OFFLINE", "").lower() in ("1", "true", "yes"):
+    if request.offline:
         # a site to read from disk: Material's offline plugin (listed, disabled, in mkdocs.yml) acts from on_config
         # on, during the build, so switching it on here is enough
         for name in ("material/offline", "offline"):
