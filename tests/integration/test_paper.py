@@ -54,6 +54,20 @@ def test_landscape_pages_keep_the_control_marking(approved, stage1_documents):
     assert not missing, missing
 
 
+def test_no_column_of_the_risk_register_pdf_is_narrower_than_its_longest_word(stage1_documents):
+    """A column narrower than a word makes typst break the word inside it: every word of the register's table cells
+    must come out of the PDF whole, on one line."""
+    outcome, pdfs = stage1_documents
+    register = next(d for d in outcome.documents if d.key == "risk-register")
+    rows = [line for line in register.body.splitlines() if line.startswith("|") and not set(line) <= set("|-: ")]
+    words = {w for line in rows for w in re.findall(r"[A-Za-z][A-Za-z]{9,}", line)}
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(pdfs[register.id]).pages)
+    tokens = set(re.findall(r"[A-Za-z]+", text))
+    assert words and len(rows) > 10
+    broken = sorted(w for w in words if w not in tokens)
+    assert not broken, f"words broken across lines in {register.id}: {broken[:20]}"
+
+
 @pytest.fixture(scope="module")
 def stage1_documents(approved, tmp_path_factory):
     """The approved reference set's Stage 1 pack, unpacked: (outcome, {ID: path of its PDF}) and the pack's folder."""
