@@ -206,6 +206,15 @@ class Functions:
     def __contains__(self, name: str) -> bool:
         return self.get(name) is not None
 
+    def in_charge(self, security: bool = False, fallback: str = "operations_lead") -> Role:
+        """Who does site-level work here: for security work (`security`) the security supervisor where the site has
+        security officers; else the site's lead; else `fallback`, the operations lead or the security manager,
+        whichever is held first. The one rule every template asking "who at this site?" uses."""
+        site = self._site
+        if security and (site is None or site.has("guard_force")) and "security_supervisor" in self:
+            return self["security_supervisor"]
+        return self.first("site_lead", fallback, "operations_lead", "security_manager")
+
     def first(self, *names: str) -> Role:
         """The holder of the first of `names` some role holds: `fn.first('security_supervisor', 'site_lead',
         'security_manager')` names whoever does the work in an organisation with or without supervisors."""

@@ -19,6 +19,12 @@ PHRASES = ["head of security", "site manager", "depot manager", "control room", 
            "transport manager", "operations director"]
 
 
+# Roles that regulations name (ISPS Code, 33 CFR 105): a template may use the regulation's word for the duty even when
+# a fixture gives a role that title
+REGULATORY = {"Facility Security Officer", "Port Facility Security Officer", "Ship Security Officer",
+              "Company Security Officer"}
+
+
 def role_titles() -> set[str]:
     titles = set()
     for data in FIXTURES:
@@ -26,7 +32,7 @@ def role_titles() -> set[str]:
             titles.add(role["title"])
             # "Head of Security (Company Security Officer)": each part is a title a reader would recognise
             titles.update(t.strip() for t in re.split(r"[(),]", role["title"]) if len(t.strip().split()) > 1)
-    return titles
+    return titles - REGULATORY
 
 
 def template_files() -> list[Path]:
@@ -36,6 +42,8 @@ def template_files() -> list[Path]:
 @pytest.mark.parametrize("template", template_files(), ids=lambda p: p.relative_to(TEMPLATES).as_posix())
 def test_no_template_names_a_role_title_of_a_fixture(template):
     text = template.read_text(encoding="utf-8")
+    for term in REGULATORY:   # "Facility Security Officer" is the regulation's word, not the role "Security Officer"
+        text = re.sub(rf"\b{term}s?\b", " ", text, flags=re.I)
     found = sorted(t for t in role_titles() if re.search(rf"\b{re.escape(t)}\b", text))
     found += [p for p in PHRASES if re.search(rf"\b{re.escape(p)}s?\b", text, re.I)]
     assert not found, f"{template.relative_to(TEMPLATES)} names {found}: use fn.<function>.title or the data"
