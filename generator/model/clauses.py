@@ -1,7 +1,7 @@
 """The clause catalogues shipped with the package: ISO 28000:2022 clauses 4-10 and the ISO 28001 elements."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -20,6 +20,8 @@ class Clause:
     what: str
     intent: str
     standard: str                 # "ISO 28000" or "ISO 28001"
+    # what an internal auditor asks to test the clause (catalogue/audit_questions.yml): the question bank
+    questions: tuple[str, ...] = ()
 
     @property
     def depth(self) -> int:
@@ -37,8 +39,14 @@ def catalogue() -> dict[str, Clause]:
     for file, top, standard in (("iso28000.yml", "clauses", "ISO 28000"), ("iso28001.yml", "elements", "ISO 28001")):
         text = (CATALOGUE_DIR / file).read_text(encoding="utf-8")
         for entry in yaml.load(text, Loader=FastLoader)[top]:
-            clause = Clause(standard=standard, **{k: str(v) for k, v in entry.items()})
+            clause = Clause(str(entry["number"]), str(entry["title"]), str(entry["documented_information"]),
+                            str(entry["what"]), str(entry["intent"]), standard)
             out[clause.number] = clause
+    bank = CATALOGUE_DIR / "audit_questions.yml"
+    if bank.is_file():
+        for number, questions in (yaml.load(bank.read_text(encoding="utf-8"), Loader=FastLoader) or {}).items():
+            clause = out[str(number)]   # a question for a clause the catalogue lacks is a packaging error
+            out[clause.number] = replace(clause, questions=tuple(str(q) for q in questions))
     return out
 
 
