@@ -13,6 +13,38 @@ from generator.model.yaml_source import Source
 def consistency(org: Organisation, sources: dict[str, Source], today: dt.date) -> Findings:
     findings = Findings()
     findings += _partner_evidence(org, sources.get("partners.yml"), today)
+    findings += _risk_acceptance(org, sources.get("risks.yml"), today)
+    return findings
+
+
+def _risk_acceptance(org: Organisation, source: Source | None, today: dt.date) -> Findings:
+    """A residual risk above the acceptance threshold needs a recorded acceptance by top management, in force; one
+    within the threshold needs none (an acceptance there says the criteria are misread)."""
+    findings = Findings()
+    if source is None:
+        return findings
+    top = org.function.get("top_management")
+    for i, risk in enumerate(org.risks):
+        above = not org.criteria.acceptable(risk.residual.score)
+        accepted = risk.acceptance
+        if above and accepted is None:
+            findings.append(source.finding(
+                ("risks", i, "residual"), f"{risk.id}: residual rating {risk.residual_rating.name} is above the "
+                f"acceptance threshold ({org.criteria.acceptance}) and no acceptance is recorded",
+                "consistency.risk-acceptance", "treat it further, or record who in top management accepted it, "
+                "when and until when (risks[].acceptance)", Severity.error))
+        elif above and accepted is not None and accepted.until < today:
+            findings.append(source.finding(
+                ("risks", i, "acceptance", "until"),
+                f"{risk.id}: its acceptance lapsed on {accepted.until.isoformat()}",
+                "consistency.risk-acceptance", "decide the risk again and record the new acceptance or treatment",
+                Severity.error))
+        if accepted is not None and top is not None and accepted.by in org.person \
+                and top.key not in org.person[accepted.by].roles:
+            findings.append(source.finding(
+                ("risks", i, "acceptance", "by"), f"{risk.id}: accepted by {org.person[accepted.by].name}, who is not "
+                f"in top management ({top.title})", "consistency.risk-acceptance",
+                "a risk above the threshold is accepted by top management", Severity.error))
     return findings
 
 

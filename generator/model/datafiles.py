@@ -335,6 +335,14 @@ class Treatment(Strict):
     due: dt.date
 
 
+class Acceptance(Strict):
+    """The recorded decision to live with a residual risk above the acceptance threshold: who, when, until when."""
+    by: Key = Field(description="Person id (people.yml) of the member of top management who accepted it")
+    date: dt.date
+    until: dt.date = Field(description="When the acceptance lapses and the risk must be decided again")
+    rationale: Text = Field(description="Why the risk is accepted at this level")
+
+
 class Rated(Strict):
     likelihood: int
     impact: int
@@ -355,6 +363,8 @@ class Risk(Rated):
     treatment: Treatment
     owner: Key
     residual: Rated = Field(description="Expected likelihood and impact once the treatment is in place")
+    acceptance: Acceptance | None = Field(None, description="Required when the residual rating is above the "
+                                                            "acceptance threshold: who accepted it, when, until when")
     _rating: Band | None = PrivateAttr(None)
     _residual_rating: Band | None = PrivateAttr(None)
 

@@ -187,6 +187,11 @@ def risks(r: Report) -> None:
                 if not 1 <= value <= size:
                     r.bad("risks.yml", ("risks", i, *loc, scale), f"{scale} {value} is outside the scale 1-{size}",
                           "scales are defined in risk_criteria.yml", "data.risk-scale")
+        if risk.acceptance is not None:
+            r.ref("risks.yml", ("risks", i, "acceptance", "by"), risk.acceptance.by, org.person, "person id")
+            if risk.acceptance.until <= risk.acceptance.date:
+                r.bad("risks.yml", ("risks", i, "acceptance", "until"), "the acceptance ends before it starts",
+                      "`until` is the date the acceptance lapses, after `date`", "data.risk-acceptance")
         if risk.residual.score > risk.score:
             r.bad("risks.yml", ("risks", i, "residual"), f"residual score {risk.residual.score} is higher than the "
                   f"score before treatment ({risk.score})", "treatment should not make a risk worse",
