@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from generator.base.findings import Findings, Severity
+from generator.model.datafiles import Notification
 from generator.model.organisation import Organisation
 from generator.model.programmes import programmes
 from generator.model.yaml_source import Source
+from generator.render.document import Document
+from generator.render.markdown import md_escape
 
 
 def consistency(org: Organisation, sources: dict[str, Source], today: dt.date) -> Findings:
@@ -70,4 +73,33 @@ def _partner_evidence(org: Organisation, source: Source | None, today: dt.date) 
                 ("partners", i), f"{partner.name} holds only {', '.join(non_security)}, which audits no security "
                 "criteria, and has no signed security declaration", "consistency.partner-unvetted",
                 "have the partner complete the security questionnaire and sign the declaration", Severity.warning))
+    return findings
+
+
+STEP_TYPES = ("procedure", "operational", "work_instruction", "plan")
+
+
+def notification_steps(org: Organisation, documents: list[Document], source: Source | None) -> Findings:
+    """Every duty to notify in the legal register is carried by an issued procedure: some document names the
+    requirement and the party to tell (the incident procedure's table does, unless a workspace's version dropped
+    it). A duty no procedure carries is one nobody will meet in time."""
+    findings = Findings()
+    # the legal register itself states every duty: only a procedure, plan or instruction carries one out
+    bodies = [d.body.casefold() for d in documents if d.type in STEP_TYPES]
+    for i, req in enumerate(org.legal):
+        for j, obligation in enumerate(req.obligations):
+            if not isinstance(obligation, Notification):
+                continue
+            said = [req.id.casefold(), md_escape(obligation.notify).casefold(), obligation.deadline.casefold()]
+            if any(all(part in body for part in said) for body in bodies):
+                continue
+            message = f"{req.id}: no issued procedure carries the duty to notify {obligation.notify} " \
+                      f"{obligation.deadline}"
+            hint = "the incident procedure lists every duty of the legal register (section 6.1): restore it in " \
+                   "this workspace's version, or give the duty its own step"
+            if source is not None:
+                findings.append(source.finding(("requirements", i, "obligations", j), message,
+                                               "consistency.notification-step", hint, Severity.error))
+            else:
+                findings.add("consistency.notification-step", Severity.error, message, "data/legal.yml", hint=hint)
     return findings

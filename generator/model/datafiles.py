@@ -197,17 +197,41 @@ class InterestedParty(Strict):
 
 # --- legal.yml --------------------------------------------------------------------------------------------------
 
+class Notification(Strict):
+    """A duty to tell someone of an incident within a time: an obligation the incident procedure must carry out."""
+    notify: Text = Field(description="Who must be told: the authority, regulator or customer")
+    within_hours: int | None = Field(None, ge=1, le=8760, description="Hours from discovery; absent: at once")
+    when: Text = Field(description="What triggers the duty, e.g. a personal data breach likely to harm individuals")
+
+    @property
+    def deadline(self) -> str:
+        """"within 72 hours", "at once"."""
+        if self.within_hours is None:
+            return "at once"
+        return f"within {self.within_hours} hour{'' if self.within_hours == 1 else 's'}"
+
+    def __str__(self) -> str:
+        return f"Notify {self.notify} {self.deadline} of {self.when}"
+
+
 class LegalRequirement(Strict):
     id: Code
     title: Text
     kind: Literal["law", "regulation", "contract", "standard", "code_of_practice", "voluntary"]
     jurisdiction: Text
     issuer: Text
-    obligations: list[Text] = Field(min_length=1, description="What it requires of the organisation")
+    obligations: list[Text | Notification] = Field(
+        min_length=1, description="What it requires of the organisation: text, or a duty to notify "
+                                  "({notify: who, within_hours: N, when: what triggers it}), which the incident "
+                                  "procedure then carries as a step")
     applies_to: list[Code] = Field(min_length=1, description="Site codes it applies to")
     owner: Key = Field(description="Role key of the person who tracks it")
     review_months: int = Field(12, ge=1, le=36)
     last_evaluated: dt.date
+
+    @property
+    def notifications(self) -> list[Notification]:
+        return [o for o in self.obligations if isinstance(o, Notification)]
 
 
 # --- policy.yml -------------------------------------------------------------------------------------------------

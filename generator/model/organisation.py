@@ -10,6 +10,7 @@ from generator.model.datafiles import (
     DocumentsFile,
     InterestedParty,
     LegalRequirement,
+    Notification,
     Objective,
     Organisation_,
     OrganisationFile,
@@ -99,6 +100,12 @@ class Organisation:
         for risk in self.risks:
             risk._rating = self.criteria.band(risk.score)
             risk._residual_rating = self.criteria.band(risk.residual.score)
+
+    @property
+    def notification_duties(self) -> list[tuple[LegalRequirement, Notification]]:
+        """Every duty to notify someone of an incident, from the legal register, the quickest first."""
+        duties = [(req, n) for req in self.legal for n in req.notifications]
+        return sorted(duties, key=lambda pair: (pair[1].within_hours or 0, pair[0].id))
 
     @property
     def sites_in_scope(self) -> list[Site]:

@@ -9,7 +9,7 @@ from generator.base.workspace import DEFAULT_TEMPLATES
 from generator.checks.assess import assess as run
 from generator.render.sections import sections
 
-from ..conftest import smsgen
+from ..conftest import edit, smsgen
 
 pytestmark = pytest.mark.integration
 
@@ -77,3 +77,20 @@ def test_templates_diff_shows_each_override_against_the_default(mini, capsys):
     assert "+One more line." in diff and "--- default/policies/security-policy.md.j2" in diff
     assert smsgen(mini, "templates", "--diff", TEMPLATE) == 0
     assert "security-policy" not in capsys.readouterr().out
+
+
+def test_a_notification_duty_no_procedure_carries_is_an_error(mini):
+    """The incident procedure carries every duty to notify in the legal register; a workspace version that drops the
+    table leaves the duty with no step, and check says which."""
+    edit(mini.data_dir / "legal.yml", "    obligations: [Protect personal data of drivers and consignees]\n",
+         "    obligations:\n      - Protect personal data of drivers and consignees\n      - notify: the customer\n"
+         "        within_hours: 2\n        when: a theft of its goods\n")
+    assert not [f for f in run(mini).findings if f.code == "consistency.notification-step"]
+    body = body_of(run(mini), "incident-management")
+    assert "| the customer | a theft of its goods | Within 2 hours |" in body
+    override(mini, "---\nextends: default\n---\n## 6 Procedure\n\nIncidents are reported to the director.\n")
+    path = mini.root / "sms_templates" / TEMPLATE
+    path.rename(path.with_name("incident-management.md.j2"))
+    found = [f for f in run(mini).findings if f.code == "consistency.notification-step"]
+    assert len(found) == 1 and "duty to notify the customer within 2 hours" in found[0].message
+    assert found[0].path == "data/legal.yml" and found[0].line > 0
