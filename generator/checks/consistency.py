@@ -17,6 +17,25 @@ def consistency(org: Organisation, sources: dict[str, Source], today: dt.date) -
     findings = Findings()
     findings += _partner_evidence(org, sources.get("partners.yml"), today)
     findings += _risk_acceptance(org, sources.get("risks.yml"), today)
+    findings += _partner_review_interval(org, sources.get("partners.yml"))
+    return findings
+
+
+def _partner_review_interval(org: Organisation, source: Source | None) -> Findings:
+    """A partner's next review falls within the interval cycle.yml sets for its risk level."""
+    findings = Findings()
+    if source is None:
+        return findings
+    for i, partner in enumerate(org.partners):
+        allowed = getattr(org.cycle.partner_review_months, partner.risk_level)
+        last, nxt = partner.last_review, partner.next_review
+        months = (nxt.year - last.year) * 12 + nxt.month - last.month + (1 if nxt.day > last.day else 0)
+        if months > allowed:
+            findings.append(source.finding(
+                ("partners", i, "next_review"), f"{partner.name}: next review {nxt.isoformat()} is {months} months "
+                f"after the last, longer than the {allowed} months cycle.yml sets for a {partner.risk_level}-risk "
+                "partner", "consistency.partner-review", "bring the review forward, or change the partner's risk "
+                "level with a reason", Severity.error))
     return findings
 
 

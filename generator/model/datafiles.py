@@ -514,6 +514,37 @@ class ApplicabilityFile(Strict):
     decisions: list[Decision] = []
 
 
+# --- cycle.yml (optional) ---------------------------------------------------------------------------------------
+
+class PartnerReview(Strict):
+    high: int = Field(12, ge=1, le=60)
+    medium: int = Field(24, ge=1, le=60)
+    low: int = Field(36, ge=1, le=60)
+
+
+class Cycle(Strict):
+    """How often the SMS's recurring activities happen. Stated once here, every document that mentions one renders
+    it from here, so no two documents can disagree on it."""
+    management_review_months: int = Field(12, ge=1, le=36, description="Top management reviews the SMS at least "
+                                                                        "this often")
+    internal_audit_months: int = Field(12, ge=1, le=36, description="Every clause, process and site is audited "
+                                                                     "within this period")
+    high_risk_site_audit_months: int = Field(6, ge=1, le=36, description="A site with a risk in the highest band "
+                                                                          "is audited this often")
+    exercise_months: int = Field(12, ge=1, le=36, description="Each site security plan is exercised this often")
+    scenario_months: int = Field(24, ge=1, le=60, description="Every scenario of every plan is exercised within "
+                                                               "this period")
+    context_review_months: int = Field(12, ge=1, le=36, description="The context and interested parties are "
+                                                                     "reviewed this often")
+    partner_review_months: PartnerReview = Field(default_factory=lambda: PartnerReview(),
+                                                 description="A business partner is reviewed this often, by its "
+                                                             "risk level")
+
+
+class CycleFile(Strict):
+    cycle: Cycle = Field(default_factory=Cycle)
+
+
 # --- the file set ---------------------------------------------------------------------------------------------
 
 def list_file(name: str, key: str, item: type[Strict]) -> type[Strict]:
@@ -557,4 +588,5 @@ DATA_FILES: dict[str, type[Strict]] = {
 # Files a workspace may leave out: absent, each is its model's empty default.
 OPTIONAL_DATA_FILES: dict[str, type[Strict]] = {
     "applicability.yml": ApplicabilityFile,
+    "cycle.yml": CycleFile,
 }

@@ -6,6 +6,8 @@ from typing import TypeVar
 from generator.model.datafiles import (
     ApplicabilityFile,
     ContextIssue,
+    Cycle,
+    CycleFile,
     Decision,
     DocumentsFile,
     InterestedParty,
@@ -74,6 +76,7 @@ class Organisation:
         self.partners: list[Partner] = _records(f, "partners.yml", Partner)
         self.scenarios: list[Scenario] = _records(f, "scenarios.yml", Scenario)
         self.decisions: list[Decision] = _file(f, "applicability.yml", ApplicabilityFile).decisions
+        self.cycle: Cycle = _file(f, "cycle.yml", CycleFile).cycle
         # the words sites and templates are decided in: built-in and sector overlays' (set by `load`)
         self.vocabulary = Vocabulary()
 

@@ -88,6 +88,11 @@ def plural(text: str, count: int = 2) -> str:
     return str(text) if count == 1 else _inflect.plural(str(text))
 
 
+def every(months: int) -> str:
+    """A period in months as documents state it, one way everywhere: "every month", "every 12 months"."""
+    return "every month" if months == 1 else f"every {months} months"
+
+
 def join_and(items) -> str:
     items = [str(i) for i in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""

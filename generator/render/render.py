@@ -28,6 +28,7 @@ from generator.render import figures
 from generator.render.applicability import APPLICABILITY_FILE, Applicability, decide, template_findings
 from generator.render.document import Document, RenderResult, Task, Withheld, task_groups, withheld
 from generator.render.markdown import (
+    every,
     finalize,
     in_sentence,
     join_and,
@@ -60,6 +61,7 @@ def make_environment(ws: Workspace) -> jinja2.Environment:
     )
     # extract: look a key up in a mapping, so lists of keys map to records: roles | map('extract', data.role)
     env.filters.update(longdate=longdate, join_and=join_and, in_sentence=in_sentence, a=with_article, plural=plural,
+                       every=every,
                        country_code=country_code, extract=lambda key, mapping: mapping[key])
     # roles | selectattr("approves", "containing", "form")
     env.tests["containing"] = lambda sequence, item: item in sequence
