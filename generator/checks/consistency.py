@@ -3,6 +3,7 @@ the data file line it comes from (issue: one fact, one place)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from generator.base.findings import Findings, Severity
 from generator.model.datafiles import Notification
@@ -18,6 +19,51 @@ def consistency(org: Organisation, sources: dict[str, Source], today: dt.date) -
     findings += _partner_evidence(org, sources.get("partners.yml"), today)
     findings += _risk_acceptance(org, sources.get("risks.yml"), today)
     findings += _partner_review_interval(org, sources.get("partners.yml"))
+    findings += _claimed_in_place(org, sources)
+    return findings
+
+
+# Words that say nothing about which control a sentence means
+STOPWORDS = frozenset({
+    "a", "an", "and", "any", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "its", "of",
+    "on", "or", "the", "to", "with", "without", "all", "every", "each", "only", "than", "then", "that", "this",
+    "these", "those", "their", "them", "they", "when", "where", "which", "while", "who", "not", "no", "per", "via",
+    "before", "after", "within", "other", "same", "such", "more", "most", "less", "also"
+})
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9-]+", text)} - STOPWORDS
+
+
+def _claimed_in_place(org: Organisation, sources: dict[str, Source]) -> Findings:
+    """A control a risk treatment has yet to bring (its action, due in the future) must not be stated as in place
+    in a site's measures or a process's controls: mark it there as planned (`{control, planned: risk ID}`). Matched
+    by the words the two sentences share, so it is a warning to look at, not a verdict."""
+    findings = Findings()
+    claims = [("sites.yml", ("sites", i, "security_measures", j), f"site {site.code}", text)
+              for i, site in enumerate(org.sites) for j, text in enumerate(site.security_measures)
+              if isinstance(text, str)]
+    claims += [("processes.yml", ("processes", i, "security_controls", j), f"process {p.id}", text)
+               for i, p in enumerate(org.processes) for j, text in enumerate(p.security_controls)
+               if isinstance(text, str)]
+    # a scenario's response relies on what it names being there (a refuge, a hold-up alarm)
+    claims += [("scenarios.yml", ("scenarios", i, "actions", j), f"scenario {sc.id}", text)
+               for i, sc in enumerate(org.scenarios) for j, text in enumerate(sc.actions)]
+    for risk in org.risks:
+        for action in risk.treatment.actions:
+            planned = _words(action)
+            for file, loc, where, text in claims:
+                stated = _words(text)
+                common = planned & stated
+                if len(common) >= 3 and len(common) >= 0.6 * min(len(planned), len(stated)) \
+                        and sources.get(file) is not None:
+                    findings.append(sources[file].finding(
+                        loc, f"{where} states as in place \"{text}\", which {risk.id}'s treatment has yet to bring "
+                        f"(\"{action}\", due {risk.treatment.due.isoformat()})", "consistency.control-claimed",
+                        f"if it is not yet in place, write it as {{control: ..., planned: {risk.id}}} (a scenario: say "
+                        f"what is done until then); if it is, take the action out of {risk.id}'s treatment",
+                        Severity.warning))
     return findings
 
 

@@ -118,6 +118,27 @@ class DocumentsFile(Strict):
                                   description="Classification of the generated index pages (home, roles, registers)")
 
 
+# --- controls that are planned, not yet in place -----------------------------------------------------------------
+
+class PlannedControl(Strict):
+    """A control a site or process will have once a risk treatment is complete. Written so, a document never
+    describes it as in place: it says it is planned and by when (the treatment's due date)."""
+    control: Text
+    planned: Code = Field(description="ID of the risk (risks.yml) whose treatment puts the control in place")
+    _due: dt.date | None = PrivateAttr(None)
+
+    @property
+    def in_place(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        due = f", due {self._due.isoformat()}" if self._due else ""
+        return f"{self.control} (planned under {self.planned}{due})"
+
+
+Control = Text | PlannedControl
+
+
 # --- sites.yml --------------------------------------------------------------------------------------------------
 
 class Site(Strict):
@@ -132,7 +153,9 @@ class Site(Strict):
     operating_hours: Text
     headcount: int = Field(gt=0)
     assets: list[Text] = Field(min_length=1, description="What the site protects: cargo, facilities, systems, data")
-    security_measures: list[Text] = Field(min_length=1, description="Physical and technical measures in place")
+    security_measures: list[Control] = Field(
+        min_length=1, description="Physical and technical measures: in place (text), or planned ({control: text, "
+                                  "planned: risk ID whose treatment brings it})")
     features: list[Key] | None = Field(
         None, description="What the site is, has and does (goods, seals, cctv, guard_force, port_facility... and "
                           "the words of sector overlays): decides which documents and sections apply to it. Not "
@@ -414,7 +437,9 @@ class Process(Strict):
     description: Text
     inputs: list[Text] = Field(min_length=1)
     outputs: list[Text] = Field(min_length=1)
-    security_controls: list[Text] = Field(min_length=1)
+    security_controls: list[Control] = Field(
+        min_length=1, description="Controls of the process: in place (text), or planned ({control: text, planned: "
+                                  "risk ID})")
     risks: list[Code] = Field([], description="IDs of risks in risks.yml that bear on the process")
 
 

@@ -18,6 +18,7 @@ from generator.model.datafiles import (
     OrganisationFile,
     Partner,
     Person,
+    PlannedControl,
     Policy,
     PolicyFile,
     Process,
@@ -98,8 +99,17 @@ class Organisation:
                     self.function.setdefault(fn.value, role)
             role._holders = [p for p in self.people if role.key in p.roles]
 
+    def planned_controls(self) -> list[tuple[str, PlannedControl]]:
+        """Every control marked planned in sites.yml and processes.yml, with where it is stated."""
+        found = [(f"site {s.code}", c) for s in self.sites for c in s.security_measures]
+        found += [(f"process {p.id}", c) for p in self.processes for c in p.security_controls]
+        return [(where, c) for where, c in found if isinstance(c, PlannedControl)]
+
     def rate(self) -> None:
         """Compute every risk's rating from the criteria. Called once the scales are known to be valid."""
+        for _, planned in self.planned_controls():
+            if planned.planned in self.risk:
+                planned._due = self.risk[planned.planned].treatment.due
         for risk in self.risks:
             risk._rating = self.criteria.band(risk.score)
             risk._residual_rating = self.criteria.band(risk.residual.score)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.base.findings import Findings, Severity
-from generator.model.datafiles import Role
+from generator.model.datafiles import PlannedControl, Role
 from generator.model.fields import Function
 from generator.model.organisation import Organisation
 from generator.model.yaml_source import PathKey, Source
@@ -198,6 +198,20 @@ def risks(r: Report) -> None:
                   "data.risk-residual", Severity.error)
 
 
+def planned_controls(r: Report) -> None:
+    """A planned control names the risk whose treatment brings it."""
+    for i, site in enumerate(r.org.sites):
+        for j, measure in enumerate(site.security_measures):
+            if isinstance(measure, PlannedControl):
+                r.ref("sites.yml", ("sites", i, "security_measures", j, "planned"), measure.planned, r.org.risk,
+                      "risk ID")
+    for i, process in enumerate(r.org.processes):
+        for j, control in enumerate(process.security_controls):
+            if isinstance(control, PlannedControl):
+                r.ref("processes.yml", ("processes", i, "security_controls", j, "planned"), control.planned,
+                      r.org.risk, "risk ID")
+
+
 def processes_partners_scenarios(r: Report) -> None:
     org = r.org
     for i, proc in enumerate(org.processes):
@@ -222,7 +236,7 @@ def processes_partners_scenarios(r: Report) -> None:
 
 RULES: tuple[Callable[[Report], None], ...] = (
     unique_identifiers, scope_and_context, reporting_lines, functions_held_once, vocabulary_words, people_and_roles,
-    objectives, risk_criteria, risks, processes_partners_scenarios)
+    objectives, risk_criteria, risks, planned_controls, processes_partners_scenarios)
 
 
 def cross_check(org: Organisation, sources: dict[str, Source], also_known: dict[str, set] | None = None) -> Findings:
