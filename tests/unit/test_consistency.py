@@ -37,3 +37,33 @@ def test_an_acceptance_lapses_and_is_given_by_top_management_only(mini):
     edit(mini.data_dir / "risks.yml", "      by: ann\n", "      by: bob\n")
     found = codes(mini)
     assert len(found) == 1 and "accepted by Bob Baker, who is not in top management (Director)" in found[0].message
+
+
+def all_codes(ws, code, today=DAY):
+    org, findings, sources = load(ws)
+    assert org is not None, [str(f) for f in findings]
+    return [f for f in consistency(org, sources, today) if f.code == code]
+
+
+def test_a_control_stated_as_in_place_that_a_treatment_has_yet_to_bring(mini):
+    edit(mini.data_dir / "processes.yml", "security_controls: [Gate check of the driver's identity]",
+         "security_controls: [Gate check of the driver's identity, Kingpin locks added to every parked trailer]")
+    edit(mini.data_dir / "risks.yml", "actions: [Add kingpin locks]",
+         "actions: [Add kingpin locks to every parked trailer]")
+    found = all_codes(mini, "consistency.control-claimed")
+    assert len(found) == 1 and found[0].path == "data/processes.yml" and found[0].line == 10
+    assert "R-01's treatment has yet to bring" in found[0].message and "planned: R-01" in found[0].hint
+    # written as planned, it is no claim; documents then say when it comes
+    edit(mini.data_dir / "processes.yml", ", Kingpin locks added to every parked trailer]",
+         ", {control: Kingpin locks added to every parked trailer, planned: R-01}]")
+    assert all_codes(mini, "consistency.control-claimed") == []
+    org = load(mini)[0]
+    assert str(org.processes[0].security_controls[1]) == \
+        "Kingpin locks added to every parked trailer (planned under R-01, due 2027-01-31)"
+
+
+def test_a_partner_reviewed_less_often_than_its_risk_allows(mini):
+    assert all_codes(mini, "consistency.partner-review") == []
+    edit(mini.data_dir / "partners.yml", "next_review: 2027-03-01", "next_review: 2028-09-01")
+    found = all_codes(mini, "consistency.partner-review")
+    assert len(found) == 1 and "30 months after the last, longer than the 24 months" in found[0].message
