@@ -7,7 +7,7 @@ from generator.base.clock import today
 from generator.base.errors import UserError
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
-from generator.checks.consistency import consistency, notification_steps
+from generator.checks.consistency import auditor_independence, consistency, notification_steps
 from generator.checks.control import control_findings
 from generator.checks.integrity import check_documents
 from generator.checks.readiness import readiness
@@ -84,6 +84,7 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
     out.findings += check_documents(org, result.documents)
     out.findings += consistency(org, sources, today())
     out.findings += notification_steps(org, result.documents, sources.get("legal.yml"))
+    out.findings += auditor_independence(org, result.documents, sources.get("roles.yml"))
     try:
         out.register = load_register(ws.register_file, ws.display(ws.register_file))
     except UserError as exc:

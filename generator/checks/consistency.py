@@ -168,3 +168,27 @@ def notification_steps(org: Organisation, documents: list[Document], source: Sou
             else:
                 findings.add("consistency.notification-step", Severity.error, message, "data/legal.yml", hint=hint)
     return findings
+
+
+def auditor_independence(org: Organisation, documents: list[Document], source: Source | None) -> Findings:
+    """The internal audit lead's role must not audit its own work: if it owns documents besides the audit ones, the
+    data names who audits them instead (roles.yml `audited_by`), and the audit programme says so."""
+    findings = Findings()
+    auditor = org.function.get("internal_audit_lead")
+    if auditor is None or auditor.audited_by:
+        return findings
+    own = sorted(d.id for d in documents if d.owner.key == auditor.key and d.owner_function != "internal_audit_lead")
+    if not own:
+        return findings
+    i = org.roles.index(auditor)
+    listed = ", ".join(own[:6]) + (f" and {len(own) - 6} more" if len(own) > 6 else "")
+    message = f"{auditor.title} leads the internal audit and owns {len(own)} other documents ({listed}): it would " \
+              "audit its own work"
+    hint = "name who audits this role's area instead (roles.yml: audited_by, e.g. an external auditor), or give " \
+           "the internal audit to a role that owns none of them"
+    if source is not None:
+        findings.append(source.finding(("roles", i), message, "consistency.auditor-independence", hint,
+                                       Severity.error))
+    else:
+        findings.add("consistency.auditor-independence", Severity.error, message, "data/roles.yml", hint=hint)
+    return findings

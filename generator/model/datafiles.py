@@ -296,6 +296,9 @@ class Role(Strict):
     responsibilities: list[Text] = Field(min_length=1)
     authorities: list[Text] = Field(min_length=1)
     approves: list[Key] = Field([], description="Document types (keys of documents.yml) this role may approve")
+    audited_by: Text | None = Field(None, description="Who audits this role's own work when it also leads the "
+                                                      "internal audit (an external auditor, another organisation's "
+                                                      "auditor): auditors never audit their own area")
     collective: bool = Field(False, description="The role is a body (a board, a commission) that decides by "
                                                 "resolution, not one person: documents say it adopts and its chair "
                                                 "signs")

@@ -81,3 +81,17 @@ def test_a_frequency_typed_into_data_is_caught(mini):
          "responsibilities: [Leads the SMS, Chairs the management review twice a year]")
     found = stated(run(mini).documents, r"\bmanagement reviews?\b(?! inputs)")
     assert set(found) == {6, 12} and any("twice a year" in w for w in found[6])
+
+
+def test_an_internal_auditor_never_audits_their_own_area(mini):
+    """The mini organisation's operations manager leads the internal audit and owns the operational documents: the
+    data names the external auditor who audits that area, and the programme says so; without it, check fails."""
+    outcome = run(mini)
+    programme = next(d for d in outcome.documents if d.key == "internal-audit-programme")
+    assert "An external ISO 28000 auditor engaged each year audits the yard" in programme.body
+    assert not [f for f in outcome.findings if f.code == "consistency.auditor-independence"]
+    edit(mini.data_dir / "roles.yml", "    audited_by: An external ISO 28000 auditor engaged each year audits the yard "
+         "and the security function\n", "")
+    found = [f for f in run(mini).findings if f.code == "consistency.auditor-independence"]
+    assert len(found) == 1 and "Operations Manager leads the internal audit and owns" in found[0].message
+    assert found[0].path == "data/roles.yml" and found[0].line == 12
