@@ -5,13 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from generator.base.findings import Findings, Severity
+from generator.base.findings import Finding, Findings, Severity
 from generator.model.datafiles import Notification
 from generator.model.organisation import Organisation
 from generator.model.programmes import programmes
-from generator.model.yaml_source import Source
+from generator.model.yaml_source import PathKey, Source, dotted
 from generator.render.document import Document
 from generator.render.markdown import md_escape
+
+
+def _at(source: Source | None, file: str, loc: PathKey, message: str, code: str, hint: str,
+        severity: Severity) -> Finding:
+    """A finding at its line in the data file when the file was read with positions (check), else at the file (the
+    readiness report, which works from the organisation alone)."""
+    if source is not None:
+        return source.finding(loc, message, code, hint, severity)
+    return Finding(code, severity, message, f"data/{file}", field=dotted(loc), hint=hint)
 
 
 def consistency(org: Organisation, sources: dict[str, Source], today: dt.date) -> Findings:
@@ -56,9 +65,8 @@ def _claimed_in_place(org: Organisation, sources: dict[str, Source]) -> Findings
             for file, loc, where, text in claims:
                 stated = _words(text)
                 common = planned & stated
-                if len(common) >= 3 and len(common) >= 0.6 * min(len(planned), len(stated)) \
-                        and sources.get(file) is not None:
-                    findings.append(sources[file].finding(
+                if len(common) >= 3 and len(common) >= 0.6 * min(len(planned), len(stated)):
+                    findings.append(_at(sources.get(file), file,
                         loc, f"{where} states as in place \"{text}\", which {risk.id}'s treatment has yet to bring "
                         f"(\"{action}\", due {risk.treatment.due.isoformat()})", "consistency.control-claimed",
                         f"if it is not yet in place, write it as {{control: ..., planned: {risk.id}}} (a scenario: say "
@@ -70,14 +78,12 @@ def _claimed_in_place(org: Organisation, sources: dict[str, Source]) -> Findings
 def _partner_review_interval(org: Organisation, source: Source | None) -> Findings:
     """A partner's next review falls within the interval cycle.yml sets for its risk level."""
     findings = Findings()
-    if source is None:
-        return findings
     for i, partner in enumerate(org.partners):
         allowed = getattr(org.cycle.partner_review_months, partner.risk_level)
         last, nxt = partner.last_review, partner.next_review
         months = (nxt.year - last.year) * 12 + nxt.month - last.month + (1 if nxt.day > last.day else 0)
         if months > allowed:
-            findings.append(source.finding(
+            findings.append(_at(source, "partners.yml",
                 ("partners", i, "next_review"), f"{partner.name}: next review {nxt.isoformat()} is {months} months "
                 f"after the last, longer than the {allowed} months cycle.yml sets for a {partner.risk_level}-risk "
                 "partner", "consistency.partner-review", "bring the review forward, or change the partner's risk "
@@ -89,27 +95,25 @@ def _risk_acceptance(org: Organisation, source: Source | None, today: dt.date) -
     """A residual risk above the acceptance threshold needs a recorded acceptance by top management, in force; one
     within the threshold needs none (an acceptance there says the criteria are misread)."""
     findings = Findings()
-    if source is None:
-        return findings
     top = org.function.get("top_management")
     for i, risk in enumerate(org.risks):
         above = not org.criteria.acceptable(risk.residual.score)
         accepted = risk.acceptance
         if above and accepted is None:
-            findings.append(source.finding(
+            findings.append(_at(source, "risks.yml",
                 ("risks", i, "residual"), f"{risk.id}: residual rating {risk.residual_rating.name} is above the "
                 f"acceptance threshold ({org.criteria.acceptance}) and no acceptance is recorded",
                 "consistency.risk-acceptance", "treat it further, or record who in top management accepted it, "
                 "when and until when (risks[].acceptance)", Severity.error))
         elif above and accepted is not None and accepted.until < today:
-            findings.append(source.finding(
+            findings.append(_at(source, "risks.yml",
                 ("risks", i, "acceptance", "until"),
                 f"{risk.id}: its acceptance lapsed on {accepted.until.isoformat()}",
                 "consistency.risk-acceptance", "decide the risk again and record the new acceptance or treatment",
                 Severity.error))
         if accepted is not None and top is not None and accepted.by in org.person \
                 and top.key not in org.person[accepted.by].roles:
-            findings.append(source.finding(
+            findings.append(_at(source, "risks.yml",
                 ("risks", i, "acceptance", "by"), f"{risk.id}: accepted by {org.person[accepted.by].name}, who is not "
                 f"in top management ({top.title})", "consistency.risk-acceptance",
                 "a risk above the threshold is accepted by top management", Severity.error))
@@ -120,13 +124,11 @@ def _partner_evidence(org: Organisation, source: Source | None, today: dt.date) 
     """A partner's security status is evidence only while it is in force, and only if its programme audits security:
     an expired certificate, or AEO-C alone with no signed declaration, leaves the partner unvetted."""
     findings = Findings()
-    if source is None:
-        return findings
     catalogue = programmes()
     for i, partner in enumerate(org.partners):
         for j, held in enumerate(partner.programmes):
             if held.valid_until is not None and held.valid_until < today:
-                findings.append(source.finding(
+                findings.append(_at(source, "partners.yml",
                     ("partners", i, "programmes", j, "valid_until"),
                     f"{partner.name}: {catalogue[held.programme].short} expired on {held.valid_until.isoformat()}",
                     "consistency.partner-evidence-expired", "ask the partner for the renewed certificate and record "
@@ -134,7 +136,7 @@ def _partner_evidence(org: Organisation, source: Source | None, today: dt.date) 
         non_security = [catalogue[h.programme].short for h in partner.held
                         if not catalogue[h.programme].security_evidence]
         if non_security and not partner.security_evidence(on=today) and not partner.security_declaration:
-            findings.append(source.finding(
+            findings.append(_at(source, "partners.yml",
                 ("partners", i), f"{partner.name} holds only {', '.join(non_security)}, which audits no security "
                 "criteria, and has no signed security declaration", "consistency.partner-unvetted",
                 "have the partner complete the security questionnaire and sign the declaration", Severity.warning))
@@ -162,11 +164,8 @@ def notification_steps(org: Organisation, documents: list[Document], source: Sou
                       f"{obligation.deadline}"
             hint = "the incident procedure lists every duty of the legal register (section 6.1): restore it in " \
                    "this workspace's version, or give the duty its own step"
-            if source is not None:
-                findings.append(source.finding(("requirements", i, "obligations", j), message,
-                                               "consistency.notification-step", hint, Severity.error))
-            else:
-                findings.add("consistency.notification-step", Severity.error, message, "data/legal.yml", hint=hint)
+            findings.append(_at(source, "legal.yml", ("requirements", i, "obligations", j), message,
+                                "consistency.notification-step", hint, Severity.error))
     return findings
 
 
@@ -186,9 +185,6 @@ def auditor_independence(org: Organisation, documents: list[Document], source: S
               "audit its own work"
     hint = "name who audits this role's area instead (roles.yml: audited_by, e.g. an external auditor), or give " \
            "the internal audit to a role that owns none of them"
-    if source is not None:
-        findings.append(source.finding(("roles", i), message, "consistency.auditor-independence", hint,
-                                       Severity.error))
-    else:
-        findings.add("consistency.auditor-independence", Severity.error, message, "data/roles.yml", hint=hint)
+    findings.append(_at(source, "roles.yml", ("roles", i), message, "consistency.auditor-independence", hint,
+                        Severity.error))
     return findings

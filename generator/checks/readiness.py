@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.base.clock import today
+from generator.checks.consistency import auditor_independence, consistency, notification_steps
 from generator.control.state import ControlState
 from generator.model.clauses import iso28000
 from generator.model.organisation import Organisation
@@ -96,4 +97,10 @@ def readiness(org: Organisation, documents: list[Document], states: dict[str, Co
     overdue = [d.id for d in documents if states[d.id].overdue]
     checks.append(Check("reviews-current", "No periodic review is overdue", not overdue,
                         [f"overdue: {', '.join(overdue)}"] if overdue else ["all reviews are within their period"]))
+    # the set says one thing once: the consistency checks `check` runs, summarised for the auditor's page
+    inconsistent = consistency(org, {}, today()) + notification_steps(org, documents, None) \
+        + auditor_independence(org, documents, None)
+    checks.append(Check("consistency", "The set never contradicts itself: controls, acceptances, intervals, "
+                        "notification duties and auditor independence agree", not inconsistent,
+                        [f.message for f in inconsistent] or ["no contradiction found"]))
     return checks
