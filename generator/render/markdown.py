@@ -94,8 +94,13 @@ def every(months: int) -> str:
 
 
 def join_and(items) -> str:
-    items = [str(i) for i in items]
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+    """"a, b and c". Links (Markup) stay links; other items are text, escaped when joined with links."""
+    items = list(items)
+    if any(isinstance(i, Markup) for i in items):
+        parts = [i if isinstance(i, Markup) else Markup(md_escape(str(i))) for i in items]
+        return parts[0] if len(parts) == 1 else Markup(", ").join(parts[:-1]) + Markup(" and ") + parts[-1]
+    texts = [str(i) for i in items]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1] if texts else ""
 
 
 def in_sentence(text: str) -> str:
