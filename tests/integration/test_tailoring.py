@@ -105,3 +105,39 @@ def test_the_reference_organisation_keeps_its_whole_set(reference_outcome):
     general = [d for d in outcome.documents if not d.template.relpath.startswith("sectors/")]
     assert len(general) >= 115
     assert not [f for f in outcome.findings if f.severity >= 2]
+
+
+def test_the_port_checks_clean(port_outcome):
+    assert [str(f) for f in port_outcome.findings] == []
+
+
+def test_the_port_has_one_facility_plan_per_regulated_facility_naming_its_officer(port_outcome):
+    org = port_outcome.org
+    regulated = [s for s in org.sites_in_scope if s.has("port_facility")]
+    plans = {d.subject.code: d for d in port_outcome.documents
+             if d.template.relpath.endswith("facility-security-plan.md.j2")}
+    assert len(regulated) >= 2 and set(plans) == {s.code for s in regulated}
+    for site in regulated:
+        plan = plans[site.code]
+        officer = org.function_at[("facility_security_officer", site.code)]
+        assert all(p.name in plan.body for p in officer.holders), site.code
+        others = [h.name for s in regulated if s is not site
+                  for h in org.function_at[("facility_security_officer", s.code)].holders]
+        assert not any(name in plan.body for name in others), f"{site.code}'s plan names another facility's officer"
+        assert all(f"Security level {n}" in plan.body or f"level {n}" in plan.body.lower() for n in (1, 2, 3))
+        assert plan.classification.value == "restricted"
+
+
+def test_no_port_partner_is_judged_by_aeo_alone_and_addresses_read_american(port_outcome):
+    org = port_outcome.org
+    for partner in org.partners:
+        evidence = {p.key for p in partner.security_evidence()}
+        if evidence:
+            assert evidence - {"eu_aeo_s", "eu_aeo_f", "uk_aeo_s", "uk_aeo_f"} or partner.country != "United States"
+    soa = next(d for d in port_outcome.documents if d.key == "statement-of-application")
+    assert "AEO status" not in soa.body
+    site = org.sites_in_scope[0]
+    printed = str(site.address)
+    assert re.search(r", [A-Z]{2} \d{5}(-\d{4})?, United States$", printed), printed
+    scope = next(d for d in port_outcome.documents if d.key == "scope-statement")
+    assert md_escape(printed) in scope.body or printed in scope.body
