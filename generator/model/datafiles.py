@@ -562,6 +562,8 @@ class Cycle(Strict):
     exercise_months: int = Field(12, ge=1, le=36, description="Each site security plan is exercised this often")
     scenario_months: int = Field(24, ge=1, le=60, description="Every scenario of every plan is exercised within "
                                                                "this period")
+    survey_months: int = Field(12, ge=1, le=36, description="Each site is surveyed in full (security survey) this "
+                                                             "often")
     context_review_months: int = Field(12, ge=1, le=36, description="The context and interested parties are "
                                                                      "reviewed this often")
     partner_review_months: PartnerReview = Field(default_factory=lambda: PartnerReview(),
