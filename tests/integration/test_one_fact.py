@@ -53,6 +53,7 @@ def test_each_recurring_activity_has_one_frequency_everywhere(reference_outcome)
         "plan exercise": (r"\bplans? (is |are )?exercised\b|\bexercises? (at|of) (each|every) site",
                           cycle.exercise_months),
         "internal audit of every clause and site": (r"\b(is|are) audited\b", cycle.internal_audit_months),
+        "security survey": (r"\bsurveyed in full\b|\bsurvey of the site\b[^.]*?\bmade\b", cycle.survey_months),
         "high-risk partner review": (r"\bhigh[- ]risk partners?\b|\bhigh risk\b", cycle.partner_review_months.high),
         "medium-risk partner review": (r"\bmedium\b", cycle.partner_review_months.medium),
         "low-risk partner review": (r"\blow\b(?= every)", cycle.partner_review_months.low),
