@@ -296,6 +296,10 @@ class Role(Strict):
     responsibilities: list[Text] = Field(min_length=1)
     authorities: list[Text] = Field(min_length=1)
     approves: list[Key] = Field([], description="Document types (keys of documents.yml) this role may approve")
+    provided_by: Code | None = Field(None, description="ID of the business partner (partners.yml) whose people hold "
+                                                         "this role (contract guards, outsourced IT, an external "
+                                                         "auditor): its contract, not a job description, says what "
+                                                         "it does")
     audited_by: Text | None = Field(None, description="Who audits this role's own work when it also leads the "
                                                       "internal audit (an external auditor, another organisation's "
                                                       "auditor): auditors never audit their own area")
@@ -308,6 +312,10 @@ class Role(Strict):
     @property
     def holders(self) -> list[Person]:
         return self._holders
+
+    @property
+    def external(self) -> bool:
+        return self.provided_by is not None
 
 
 class Person(Strict):

@@ -151,4 +151,8 @@ class Organisation:
         return [r for r in self.roles if r.reports_to == role_key]
 
     def holder_names(self, role: Role) -> str:
-        return ", ".join(p.name for p in role.holders) or "vacant"
+        names = ", ".join(p.name for p in role.holders)
+        if role.provided_by is not None:
+            partner = next((p.name for p in self.partners if p.id == role.provided_by), role.provided_by)
+            return f"{names} ({partner})" if names else f"people of {partner}"
+        return names or "vacant"

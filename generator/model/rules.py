@@ -148,7 +148,7 @@ def people_and_roles(r: Report) -> None:
         r.ref("people.yml", ("people", i, "site"), person.site, org.site, "site code")
         r.refs("people.yml", ("people", i, "roles"), person.roles, org.role, "role key")
     for i, role in enumerate(org.roles):
-        if not role.holders:
+        if not role.holders and not role.external:   # an external party's people are its own to name
             r.bad("roles.yml", ("roles", i, "key"), f"no person in people.yml holds role '{role.key}'",
                   "name at least one holder so documents can say who does the work", "data.vacant-role",
                   Severity.error)
@@ -198,6 +198,14 @@ def risks(r: Report) -> None:
                   "data.risk-residual", Severity.error)
 
 
+def external_roles(r: Report) -> None:
+    """A role an external party holds names that party in the partner register."""
+    partners = {p.id for p in r.org.partners}
+    for i, role in enumerate(r.org.roles):
+        if role.provided_by is not None:
+            r.ref("roles.yml", ("roles", i, "provided_by"), role.provided_by, partners, "partner ID")
+
+
 def planned_controls(r: Report) -> None:
     """A planned control names the risk whose treatment brings it."""
     for i, site in enumerate(r.org.sites):
@@ -236,7 +244,7 @@ def processes_partners_scenarios(r: Report) -> None:
 
 RULES: tuple[Callable[[Report], None], ...] = (
     unique_identifiers, scope_and_context, reporting_lines, functions_held_once, vocabulary_words, people_and_roles,
-    objectives, risk_criteria, risks, planned_controls, processes_partners_scenarios)
+    objectives, risk_criteria, risks, planned_controls, external_roles, processes_partners_scenarios)
 
 
 def cross_check(org: Organisation, sources: dict[str, Source], also_known: dict[str, set] | None = None) -> Findings:

@@ -100,8 +100,10 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
         unheld = [f"{what} function {' or '.join(repr(f.value) for f in fns)}"
                   for what, fns, held in (("owner", meta.owner, owner), ("approver", meta.approver, approver))
                   if held is None]
+        # an external party's role has a contract, not a job description
         subjects: Sequence[Role | Site | None] = \
-            org.roles if meta.expand == "role" else org.sites if meta.expand == "site" else [None]
+            [r for r in org.roles if not r.external] if meta.expand == "role" \
+            else org.sites if meta.expand == "site" else [None]
         for subject in subjects:
             context = {"org": org.org, meta.expand: subject} if meta.expand else {"org": org.org}
             try:

@@ -141,3 +141,11 @@ def test_no_port_partner_is_judged_by_aeo_alone_and_addresses_read_american(port
     assert re.search(r", [A-Z]{2} \d{5}(-\d{4})?, United States$", printed), printed
     scope = next(d for d in port_outcome.documents if d.key == "scope-statement")
     assert md_escape(printed) in scope.body or printed in scope.body
+
+
+def test_an_external_party_holds_a_role_without_a_job_description(port_outcome):
+    org = port_outcome.org
+    contract = next(r for r in org.roles if r.provided_by)
+    jds = {d.subject.key for d in port_outcome.documents if d.type == "job_description" and d.subject is not None}
+    assert contract.key not in jds and {r.key for r in org.roles if not r.provided_by} <= jds
+    assert org.holder_names(contract) == "people of Gulfline Protective Services, LLC"
