@@ -112,8 +112,8 @@ class View:
                             for c, n in sorted(counts.items(), key=lambda item: item[0].level))
 
     def redact(self, text: str) -> str:
-        """Plain text (a readiness finding) with every hidden document's "ID Title", then ID, replaced by what a link
-        to it becomes."""
+        """Text (a readiness finding, a whole page) with every hidden document's "ID Title", then ID, replaced by what
+        a link to it becomes."""
         for doc in self.hidden:
             if doc.id in text:
                 named = re.compile(rf"(?<![\w-]){re.escape(doc.id)}(?![\w-])( {re.escape(doc.title)})?")

@@ -88,7 +88,9 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
             nav.append({title: path})
     if audience.sees_page("home"):
         pages["index.md"] = home_page(org, view, sections, states, register, release)
-    pages = {rel: view.unlink(rel, text) for rel, text in pages.items()}
+    # links to documents this audience does not get become plain words; and an ID a template printed as plain text
+    # (not through ref()) is caught as well, so no page names what its audience may not see
+    pages = {rel: view.redact(view.unlink(rel, text)) for rel, text in pages.items()}
     pages["branding.css"] = _branding_css(org)
     pages.update({f"figures/{name}": svg for name, svg in view.figures(figures).items()})
 
