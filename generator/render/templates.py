@@ -25,12 +25,22 @@ SUFFIX = ".md.j2"
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.S)
 
 
-def _as_list(value):
-    return [value] if isinstance(value, str) else value
+def _functions(value):
+    """One SMS function or a list of them, reported at the field (not at an index the author never wrote)."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise ValueError("an SMS function, or a list of them in order of preference")
+    unknown = [n for n in names if n not in Function.__members__]
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], list(Function.__members__), n=1)
+        raise ValueError(f"unknown SMS function '{unknown[0]}'\n"
+                         + (f"did you mean '{close[0]}'? " if close else "") + "functions: "
+                         + ", ".join(Function.__members__))
+    return [Function(n) for n in names]
 
 
 # One SMS function, or several in order of preference: the first one a role holds is the one that acts
-Functions = Annotated[list[Function], BeforeValidator(_as_list), Field(min_length=1)]
+Functions = Annotated[list[Function], BeforeValidator(_functions)]
 
 
 class TemplateMeta(Strict):
