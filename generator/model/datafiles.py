@@ -118,6 +118,17 @@ class DocumentsFile(Strict):
                                   description="Classification of the generated index pages (home, roles, registers)")
 
 
+# Where a risk or scenario applies: one site, several, or the whole organisation ("all": every site in scope)
+Where = Code | list[Code] | Literal["all"]
+
+
+def codes_of(where: Code | list[Code] | str, in_scope: list[str]) -> list[str]:
+    """The site codes `where` names, "all" meaning every site in scope."""
+    if where == "all":
+        return list(in_scope)
+    return [where] if isinstance(where, str) else list(where)
+
+
 # --- controls that are planned, not yet in place -----------------------------------------------------------------
 
 class PlannedControl(Strict):
@@ -412,7 +423,8 @@ class Rated(Strict):
 
 class Risk(Rated):
     id: Code
-    site: Code
+    site: Where = Field(description="Where the risk is assessed: a site code, a list of site codes, or all (every "
+                                    "site in scope)")
     asset: Text
     threat: Text
     vulnerability: Text
@@ -523,7 +535,7 @@ class Partner(Strict):
 
 class Scenario(Strict):
     id: Code
-    site: Code
+    site: Where = Field(description="Where the scenario can happen: a site code, a list of site codes, or all")
     title: Text
     trigger: Text = Field(description="What tells the site the scenario is happening")
     risks: list[Code] = Field(min_length=1)

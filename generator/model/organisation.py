@@ -31,6 +31,7 @@ from generator.model.datafiles import (
     ScopeFile,
     Site,
     Strict,
+    codes_of,
 )
 from generator.model.profile import Vocabulary
 
@@ -130,8 +131,23 @@ class Organisation:
             return self.org.does(name)
         return any(site.has(name) for site in self.sites_in_scope)
 
+    def sites_of(self, item: Risk | Scenario) -> list[str]:
+        """The site codes a risk or scenario applies to ("all": every site in scope)."""
+        return codes_of(item.site, self.scope.sites)
+
+    def where(self, item: Risk | Scenario) -> str:
+        """Where a risk or scenario applies, as a table cell says it: "DC1", "DC1, XD1" or "All sites"."""
+        return "All sites" if item.site == "all" else ", ".join(self.sites_of(item))
+
+    def site_names(self, item: Risk | Scenario) -> str:
+        """The names of the sites a risk or scenario applies to: "Daventry Distribution Centre", "all sites"."""
+        if item.site == "all":
+            return "all sites"
+        names = [self.site[c].name for c in self.sites_of(item) if c in self.site]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
     def risks_at(self, site_code: str) -> list[Risk]:
-        return sorted((r for r in self.risks if r.site == site_code), key=lambda r: -r.score)
+        return sorted((r for r in self.risks if site_code in self.sites_of(r)), key=lambda r: -r.score)
 
     def risks_by_threat(self) -> list[tuple[str, list[Risk]]]:
         """Risks grouped by threat, the highest-rated threat first: how a multi-site plan reads the same threat
@@ -142,7 +158,7 @@ class Organisation:
         return list(groups.items())
 
     def scenarios_at(self, site_code: str) -> list[Scenario]:
-        return [s for s in self.scenarios if s.site == site_code]
+        return [s for s in self.scenarios if site_code in self.sites_of(s)]
 
     def people_at(self, site_code: str) -> list[Person]:
         return [p for p in self.people if p.site == site_code]

@@ -176,10 +176,18 @@ def risk_criteria(r: Report) -> None:
     r.ref("risk_criteria.yml", ("criteria", "acceptance"), crit.acceptance, {b.name for b in crit.bands}, "band")
 
 
+def _where(r: Report, file: str, loc: PathKey, where: str | list[str]) -> None:
+    """A site code, or a list of them, names sites that exist ("all" needs no check)."""
+    if isinstance(where, list):
+        r.refs(file, loc, where, r.org.site, "site code")
+    elif where != "all":
+        r.ref(file, loc, where, r.org.site, "site code")
+
+
 def risks(r: Report) -> None:
     org, crit = r.org, r.org.criteria
     for i, risk in enumerate(org.risks):
-        r.ref("risks.yml", ("risks", i, "site"), risk.site, org.site, "site code")
+        _where(r, "risks.yml", ("risks", i, "site"), risk.site)
         r.ref("risks.yml", ("risks", i, "owner"), risk.owner, org.role, "role key")
         for loc, rated in (((), risk), (("residual",), risk.residual)):
             for scale in ("likelihood", "impact"):
@@ -232,14 +240,14 @@ def processes_partners_scenarios(r: Report) -> None:
             r.bad("partners.yml", ("partners", i, "next_review"), "next review is before the last review",
                   code="data.dates")
     for i, sc in enumerate(org.scenarios):
-        r.ref("scenarios.yml", ("scenarios", i, "site"), sc.site, org.site, "site code")
+        _where(r, "scenarios.yml", ("scenarios", i, "site"), sc.site)
         r.ref("scenarios.yml", ("scenarios", i, "lead"), sc.lead, org.role, "role key")
         r.refs("scenarios.yml", ("scenarios", i, "risks"), sc.risks, org.risk, "risk ID")
         for j, rid in enumerate(sc.risks):
-            if rid in org.risk and org.risk[rid].site != sc.site:
-                r.bad("scenarios.yml", ("scenarios", i, "risks", j), f"risk {rid} belongs to site "
-                      f"{org.risk[rid].site}, not to this scenario's site {sc.site}", code="data.scenario-site",
-                      severity=Severity.error)
+            if rid in org.risk and not set(org.sites_of(org.risk[rid])) & set(org.sites_of(sc)):
+                r.bad("scenarios.yml", ("scenarios", i, "risks", j), f"risk {rid} is assessed at "
+                      f"{org.where(org.risk[rid])}, not where this scenario happens ({org.where(sc)})",
+                      code="data.scenario-site", severity=Severity.error)
 
 
 RULES: tuple[Callable[[Report], None], ...] = (

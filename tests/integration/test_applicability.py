@@ -219,3 +219,24 @@ def test_a_sector_cannot_redefine_a_word(mini):
     found = [f for f in run(mini).findings if f.code == "sector.word"]
     assert found and "'cctv' is already a site feature of the built-in vocabulary" in found[0].message
     assert found[0].path.endswith("sectors/odd/sector.yml") and found[0].line == 5
+
+
+def test_a_risk_or_scenario_can_apply_to_several_sites_or_all(mini):
+    """A risk assessed for the whole organisation is in every site's plan and the register says "All sites"; a
+    scenario for two sites is in both plans; an unknown code in a list is reported at its place."""
+    edit(mini.data_dir / "risks.yml", "  - id: R-02\n    site: HO\n", "  - id: R-02\n    site: all\n")
+    text = (mini.data_dir / "scenarios.yml").read_text(encoding="utf-8")
+    (mini.data_dir / "scenarios.yml").write_text(text.replace("    site: HO\n", "    site: [HO, YD]\n", 1),
+                                                 encoding="utf-8")
+    outcome = run(mini)
+    assert not codes(outcome, Severity.fatal) and not codes(outcome, Severity.error)
+    org = outcome.org
+    assert [r.id for r in org.risks_at("YD")].count("R-02") == 1 and "R-02" in [r.id for r in org.risks_at("HO")]
+    plans = {d.key: d.body for d in outcome.documents if d.key.startswith("site-plan-")}
+    scenario = next(s for s in org.scenarios if s.site == ["HO", "YD"])
+    assert all(scenario.title in body for body in plans.values())
+    register = next(d.body for d in outcome.documents if d.key == "risk-register")
+    assert "R-02" in register and org.where(org.risk["R-02"]) == "All sites"
+    edit(mini.data_dir / "scenarios.yml", "    site: [HO, YD]\n", "    site: [HO, YY]\n")
+    found = [f for f in run(mini).findings if f.path == "data/scenarios.yml" and "'YY'" in f.message]
+    assert found and found[0].field == "scenarios[1].site[1]"
