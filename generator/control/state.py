@@ -77,6 +77,9 @@ class ControlMeta(TypedDict, total=False):
     clauses: list[str]
     retention: str
     record_classification: str   # forms: the classification of completed records ("" for other documents)
+    classification_label: str    # the level as the organisation names it (documents.yml classification_names)
+    record_classification_label: str
+    marking: str                 # the legend documents of this level carry ("" if none)
     template: str
     history: list[dict[str, str]]   # HistoryEntry fields
 

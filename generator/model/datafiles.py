@@ -107,6 +107,18 @@ class GeneratedPages(Strict):
                                           description="The applicability register: documents not issued, and why")
 
 
+class ClassificationName(Strict):
+    """How the organisation names a classification level and marks what carries it (a regulator's scheme: a port's
+    restricted level is "Sensitive Security Information", with the legend the regulation requires)."""
+    label: Name = Field(description="The level's name in documents, e.g. Sensitive Security Information")
+    marking: Text | None = Field(None, description="A statement every document of this level carries under its "
+                                                   "control block (a handling or distribution legend)")
+
+
+def _default_scheme() -> dict[Classification, ClassificationName]:
+    return {c: ClassificationName(label=c.value.capitalize()) for c in Classification}
+
+
 class DocumentsFile(Strict):
     revision_scheme: Literal["numeric", "alpha"] = Field("numeric", description="numeric: 1, 2, 3; alpha: A, B, C")
     types: dict[Key, DocumentType]
@@ -116,6 +128,17 @@ class DocumentsFile(Strict):
         description="Audience name -> the highest classification it may see (smsgen build --audience NAME)")
     pages: GeneratedPages = Field(default_factory=GeneratedPages,
                                   description="Classification of the generated index pages (home, roles, registers)")
+    classification_names: dict[Classification, ClassificationName] = Field(
+        default_factory=dict, description="The organisation's own names and markings of the levels (public, "
+                                          "internal, confidential, restricted); a level not given keeps its name")
+
+    def label(self, level: Classification) -> str:
+        """The level's name as documents print it."""
+        return (self.classification_names.get(level) or _default_scheme()[level]).label
+
+    def marking(self, level: Classification) -> str:
+        found = self.classification_names.get(level)
+        return found.marking or "" if found else ""
 
 
 # Where a risk or scenario applies: one site, several, or the whole organisation ("all": every site in scope)

@@ -60,7 +60,7 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
         if audience.sees_page("sections"):
             pages[f"{type_def.folder}/index.md"] = section_index(type_def.label, docs, states)
         for doc in docs:
-            pages[doc.docs_path] = document_page(doc, states[doc.id])
+            pages[doc.docs_path] = document_page(doc, states[doc.id], org.documents)
         short = f"{org.org.document_prefix}-"
         index = [f"{type_def.folder}/index.md"] if audience.sees_page("sections") else []
         nav.append({html_text(type_def.label): index + _grouped(

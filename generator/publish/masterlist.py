@@ -16,6 +16,7 @@ from generator.base.files import normalise_zip, write_atomic
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
 from generator.control.state import ControlState
+from generator.model.datafiles import DocumentsFile
 from generator.model.organisation import Organisation
 from generator.render.document import Document
 
@@ -24,14 +25,14 @@ COLUMNS = ("ID", "Title", "Type", "Revision", "Status", "Owner", "Approver", "Ap
 # Record classification: forms only, the classification their completed records take (the blank form's is beside it)
 
 
-def rows(documents: list[Document], states: dict[str, ControlState]) -> list[tuple]:
+def rows(documents: list[Document], states: dict[str, ControlState], names: DocumentsFile) -> list[tuple]:
     out = []
     for doc in sorted(documents, key=lambda d: d.id):
         st = states[doc.id]
         out.append((doc.id, doc.title, doc.type_def.label, st.revision, st.status_label, doc.owner.title,
                     doc.approver.title, st.approved_by, st.effective, st.next_review,
-                    doc.classification.value.capitalize(),
-                    doc.record_classification.value.capitalize() if doc.record_classification else ""))
+                    names.label(doc.classification),
+                    names.label(doc.record_classification) if doc.record_classification else ""))
     return out
 
 
@@ -86,7 +87,7 @@ def to_xlsx(sheets: dict[str, tuple[tuple, list[tuple]]]) -> bytes:
 
 def export(outcome: Outcome, csv_path: Path | None, xlsx_path: Path | None, ws: Workspace) -> list[Path]:
     assert outcome.org is not None   # the caller (open_controller) refuses a set whose data did not load
-    body = rows(outcome.documents, outcome.states)
+    body = rows(outcome.documents, outcome.states, outcome.org.documents)
     written = []
     if csv_path is None and xlsx_path is None:
         csv_path = ws.dist_dir / "master-document-list.csv"

@@ -16,7 +16,7 @@ from generator.control.register import Register
 from generator.control.revisions import revision_after
 from generator.control.state import ControlMeta, ControlState, due_for_review
 from generator.model.clauses import catalogue
-from generator.model.datafiles import Decision, Role
+from generator.model.datafiles import Decision, DocumentsFile, Role
 from generator.model.organisation import Organisation
 from generator.publish.audience import View
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows
@@ -29,7 +29,9 @@ def front_matter(meta: dict) -> str:
     return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
 
 
-def control_meta(doc: Document, state: ControlState) -> ControlMeta:
+def control_meta(doc: Document, state: ControlState, names: DocumentsFile) -> ControlMeta:
+    """The control data every output shows, the classification named as the organisation names it."""
+    record = doc.record_classification
     return {
         "id": doc.id, "title": doc.title, "key": doc.key, "type": doc.type, "type_label": doc.type_def.label,
         "revision": state.revision, "status": state.status, "status_label": state.status_label,
@@ -38,15 +40,19 @@ def control_meta(doc: Document, state: ControlState) -> ControlMeta:
         "review_overdue": state.overdue, "approved_by": state.approved_by,
         "classification": doc.classification.value, "clauses": list(doc.clauses),
         "retention": doc.retention or "", "template": doc.template.relpath,
-        "record_classification": doc.record_classification.value if doc.record_classification else "",
+        "record_classification": record.value if record else "",
+        "classification_label": names.label(doc.classification),
+        "record_classification_label": names.label(record) if record else "",
+        "marking": names.marking(doc.classification),
         "history": [asdict(h) for h in state.history],
     }
 
 
-def document_page(doc: Document, state: ControlState) -> str:
+def document_page(doc: Document, state: ControlState, names: DocumentsFile) -> str:
     # MkDocs and Material print title and description unescaped: they are escaped here, once (export unescapes).
     # The page title carries the ID, so the browser tab and search results name the document by it.
-    meta = {"title": html_text(doc.label), "description": html_text(doc.summary), "control": control_meta(doc, state)}
+    meta = {"title": html_text(doc.label), "description": html_text(doc.summary),
+            "control": control_meta(doc, state, names)}
     return front_matter(meta) + doc.body
 
 
@@ -205,7 +211,7 @@ def master_list_page(view: View, states: dict[str, ControlState], org: Organisat
     if hidden:
         lines += [f"{md_escape(hidden)} are not published on this site and not listed here.", ""]
     lines += [_row(*COLUMNS), _row(*["---"] * len(COLUMNS))]
-    for row in rows(documents, states):
+    for row in rows(documents, states, org.documents):
         cells = [md_escape(c) if c else "—" for c in row]
         cells[0] = _link(by_id[row[0]], "master-list.md")
         if states[row[0]].overdue:

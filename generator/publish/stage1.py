@@ -80,7 +80,7 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
     files[f"{prefix}-documentation-set.pdf"] = write_pack(
         pages, [EXPORTERS["pdf"].output(dist, d.id) for d in included],
         f"{org.org.name}: SMS documentation for the Stage 1 audit", brand, docs_dir, stamp)
-    body = rows(included, states)
+    body = rows(included, states, org.documents)
     files["registers/master-document-list.csv"] = to_csv(COLUMNS, body).encode("utf-8")
     files["registers/master-document-list.xlsx"] = to_xlsx({"Master document list": (COLUMNS, body),
                                                             "External origin": (EXTERNAL_COLUMNS, external_rows(org))})
@@ -103,7 +103,8 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
              levels.applicability),
             ("readiness-report.pdf", "readiness.md", "Stage 1 readiness report", levels.readiness)):
         markdown = read_page(docs_dir / page).body
-        files[name] = write_report(markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp, level.value)
+        files[name] = write_report(markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp,
+                                   org.documents.label(level))
     files["README.txt"] = _readme(org, included, withheld, version).encode("utf-8")
 
     manifest = {

@@ -8,6 +8,8 @@ import re
 import pytest
 import yaml
 
+from generator.publish.export.common import approval_rows
+from generator.publish.export.page import read_page
 from generator.render.markdown import md_escape
 
 from ..conftest import BROKER
@@ -149,3 +151,19 @@ def test_an_external_party_holds_a_role_without_a_job_description(port_outcome):
     jds = {d.subject.key for d in port_outcome.documents if d.type == "job_description" and d.subject is not None}
     assert contract.key not in jds and {r.key for r in org.roles if not r.provided_by} <= jds
     assert org.holder_names(contract) == "people of Gulfline Protective Services, LLC"
+
+
+def test_classification_levels_carry_the_organisations_own_names_and_markings(port_built, port_outcome):
+    """The port names its restricted level Sensitive Security Information, with the regulation's legend: every page
+    and output of such a document says so (the control data every output reads)."""
+    plan = next(d for d in port_outcome.documents if d.template.relpath.endswith("facility-security-plan.md.j2"))
+    page = read_page(port_built.docs_dir / plan.docs_path)
+    assert page.control["classification"] == "restricted"
+    assert page.control["classification_label"] == "Sensitive Security Information"
+    rows = dict(approval_rows(page))
+    assert rows["Classification"] == "Sensitive Security Information"
+    assert rows["Marking"].startswith("WARNING: This record contains Sensitive Security Information")
+    html = (port_built.root / "site" / plan.folder / plan.id / "index.html").read_text(encoding="utf-8")
+    assert "Sensitive Security Information" in html and "need to know" in html
+    register = read_page(port_built.docs_dir / "master-list.md").body
+    assert "For Official Use Only" in register

@@ -34,9 +34,10 @@ def status_text(page: Page) -> str:
 def approval_rows(page: Page) -> list[tuple[str, str]]:
     c = page.control
     # a form's completed records may be classified higher than the blank form
-    records = [("Completed records", c["record_classification"].capitalize())] if c.get("record_classification") else []
+    records = [("Completed records", c["record_classification_label"])] if c.get("record_classification") else []
+    marking = [("Marking", c["marking"])] if c.get("marking") else []
     return [("Document ID", c["id"]), ("Revision", str(c["revision"])), ("Status", status_text(page)),
-            ("Classification", c["classification"].capitalize())] + records + [("Owner", c["owner"]),
+            ("Classification", c["classification_label"])] + marking + records + [("Owner", c["owner"]),
             ("Approver", c["approver"] + (f" ({c['approved_by']})" if c.get("approved_by") else "")),
             ("Effective", c.get("effective") or "Not yet effective"),
             ("Next review", c.get("next_review") or f"{c['review_months']} months after approval"),

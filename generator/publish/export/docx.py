@@ -82,7 +82,7 @@ def _decorate(raw: bytes, page: Page, brand: Brand, logo_png: bytes | None, when
     _lines(middle, [(brand.name, True, None), (page.title, False, None)], Pt(8))
     _lines(right, [(c["id"], True, None), (f"Revision {c['revision']} · {status}", False,
                                           None if approved else RGBColor(0xB0, 0x2A, 0x37)),
-                   (c["classification"].upper(), True, None)], Pt(8), align_right=True)
+                   (c["classification_label"].upper(), True, None)], Pt(8), align_right=True)
     _border_bottom(header.paragraphs[0] if header.paragraphs else header.add_paragraph(), _hex(brand.colour))
 
     footer = section.footer

@@ -39,9 +39,10 @@ LINK = "smsgen-doc:"
 
 
 def highest_classification(pages: list[Page]) -> str:
-    """The pack is as sensitive as its most sensitive document: that classification is marked on its cover."""
-    levels = [Classification(page.control["classification"]) for page in pages]
-    return max(levels, key=lambda c: c.level, default=Classification.public).value
+    """The pack is as sensitive as its most sensitive document: that classification (as the organisation names it)
+    is marked on its cover."""
+    top = max(pages, key=lambda p: Classification(p.control["classification"]).level, default=None)
+    return top.control["classification_label"] if top is not None else Classification.public.value.capitalize()
 
 
 def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: Brand, root: Path, timestamp: int) -> bytes:

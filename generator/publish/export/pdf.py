@@ -91,7 +91,7 @@ PREAMBLE = r"""
 def control_input(page: Page) -> dict:
     c = page.control
     return {"id": c["id"], "title": page.title, "revision": str(c["revision"]), "status": status_text(page),
-            "classification": c["classification"], "effective": c.get("effective") or "not yet effective",
+            "classification": c["classification_label"], "effective": c.get("effective") or "not yet effective",
             "approval": approval_rows(page), "history": history_rows(page), "history-header": list(HISTORY_HEADER),
             "level": 1}
 
@@ -150,7 +150,7 @@ def write_report(markdown: str, title: str, brand: Brand, root: Path, timestamp:
               "#text(weight: \"bold\", sys.inputs.marking) #h(1fr) "
               "Page #counter(page).display() of #counter(page).final().first()])\n"
               "#set text(size: 8.5pt)\n" + body + "\n")
-    marking = f"{classification.capitalize()} · Uncontrolled when printed"
+    marking = f"{classification} · Uncontrolled when printed"
     return compile_typst(source, {"brand": brand_input(brand, root), "title": title, "marking": marking}, root,
                          timestamp)
 
