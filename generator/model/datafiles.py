@@ -337,6 +337,7 @@ class Role(Strict):
     audited_by: Text | None = Field(None, description="Who audits this role's own work when it also leads the "
                                                       "internal audit (an external auditor, another organisation's "
                                                       "auditor): auditors never audit their own area")
+    chair: Key | None = Field(None, description="A collective body's chair (person id), who signs for it")
     collective: bool = Field(False, description="The role is a body (a board, a commission) that decides by "
                                                 "resolution, not one person: documents say it adopts and its chair "
                                                 "signs")

@@ -206,6 +206,22 @@ def risks(r: Report) -> None:
                   "data.risk-residual", Severity.error)
 
 
+def collective_bodies(r: Report) -> None:
+    """A body's chair is one of its members; only a body has a chair."""
+    for i, role in enumerate(r.org.roles):
+        if role.chair is None:
+            continue
+        r.ref("roles.yml", ("roles", i, "chair"), role.chair, r.org.person, "person id")
+        if not role.collective:
+            r.bad("roles.yml", ("roles", i, "chair"), f"'{role.key}' is not a collective body (collective: true) "
+                  "and so has no chair", "a chair belongs to a board or commission", "data.role-chair",
+                  Severity.error)
+        elif role.chair in r.org.person and role.key not in r.org.person[role.chair].roles:
+            r.bad("roles.yml", ("roles", i, "chair"), f"the chair, {r.org.person[role.chair].name}, is not a member "
+                  f"of the {role.title}", "add the role to the chair's roles in people.yml", "data.role-chair",
+                  Severity.error)
+
+
 def external_roles(r: Report) -> None:
     """A role an external party holds names that party in the partner register."""
     partners = {p.id for p in r.org.partners}
@@ -252,7 +268,8 @@ def processes_partners_scenarios(r: Report) -> None:
 
 RULES: tuple[Callable[[Report], None], ...] = (
     unique_identifiers, scope_and_context, reporting_lines, functions_held_once, vocabulary_words, people_and_roles,
-    objectives, risk_criteria, risks, planned_controls, external_roles, processes_partners_scenarios)
+    objectives, risk_criteria, risks, planned_controls, collective_bodies, external_roles,
+    processes_partners_scenarios)
 
 
 def cross_check(org: Organisation, sources: dict[str, Source], also_known: dict[str, set] | None = None) -> Findings:

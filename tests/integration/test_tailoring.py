@@ -167,3 +167,9 @@ def test_classification_levels_carry_the_organisations_own_names_and_markings(po
     assert "Sensitive Security Information" in html and "need to know" in html
     register = read_page(port_built.docs_dir / "master-list.md").body
     assert "For Official Use Only" in register
+
+
+def test_a_board_as_top_management_adopts_by_resolution_signed_by_its_chair(port_outcome):
+    policy = next(d for d in port_outcome.documents if d.key == "security-policy")
+    assert "Adopted by resolution of the Board of Harbor Commissioners" in policy.body
+    assert "by its chair, Maria Delgado." in policy.body
