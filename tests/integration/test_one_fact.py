@@ -8,6 +8,7 @@ import re
 import pytest
 
 from generator.checks.assess import assess as run
+from generator.render.markdown import md_escape
 
 from ..conftest import edit
 
@@ -96,3 +97,21 @@ def test_an_internal_auditor_never_audits_their_own_area(mini):
     found = [f for f in run(mini).findings if f.code == "consistency.auditor-independence"]
     assert len(found) == 1 and "Operations Manager leads the internal audit and owns" in found[0].message
     assert found[0].path == "data/roles.yml" and found[0].line == 12
+
+
+def test_a_planned_control_is_never_described_as_in_place(reference_outcome):
+    """Wherever the set names a control that a risk treatment has yet to bring, it says it is planned and by when."""
+    org = reference_outcome.org
+    planned = org.planned_controls()
+    assert planned
+    unmarked = []
+    for _, control in planned:
+        text = md_escape(control.control)
+        for doc in reference_outcome.documents:
+            start = doc.body.find(text)
+            while start != -1:
+                after = doc.body[start + len(text):start + len(text) + 40]
+                if not after.startswith(f" (planned under {control.planned}, due "):
+                    unmarked.append(f"{doc.id}: {control.control}")
+                start = doc.body.find(text, start + 1)
+    assert not unmarked, unmarked
