@@ -3,6 +3,7 @@ the data file line it comes from (issue: one fact, one place)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from generator.base.findings import Finding, Findings, Severity
@@ -41,29 +42,42 @@ STOPWORDS = frozenset({
 })
 
 
-def _words(text: str) -> set[str]:
-    return {w.lower().rstrip("s") for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9-]+", text)} - STOPWORDS
+@functools.lru_cache(maxsize=65536)
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.lower().rstrip("s") for w in re.findall(r"[A-Za-z0-9][A-Za-z0-9-]+", text)) - STOPWORDS
 
 
 def _claimed_in_place(org: Organisation, sources: dict[str, Source]) -> Findings:
     """A control a risk treatment has yet to bring (its action, due in the future) must not be stated as in place
-    in a site's measures or a process's controls: mark it there as planned (`{control, planned: risk ID}`). Matched
-    by the words the two sentences share, so it is a warning to look at, not a verdict."""
+    in a site's measures or a process's controls at the risk's sites: mark it there as planned (`{control, planned:
+    risk ID}`). Matched by the words the two sentences share, so it is a warning to look at, not a verdict. Each
+    sentence is read once and compared only with what is said about the same sites, so a set of hundreds of sites
+    costs what its sites do, not their square."""
     findings = Findings()
-    claims = [("sites.yml", ("sites", i, "security_measures", j), f"site {site.code}", text)
-              for i, site in enumerate(org.sites) for j, text in enumerate(site.security_measures)
-              if isinstance(text, str)]
-    claims += [("processes.yml", ("processes", i, "security_controls", j), f"process {p.id}", text)
-               for i, p in enumerate(org.processes) for j, text in enumerate(p.security_controls)
-               if isinstance(text, str)]
+    by_site: dict[str, list[tuple[str, PathKey, str, str, frozenset[str]]]] = {}
+
+    def claim(file: str, loc: PathKey, where: str, text: str, sites: list[str]) -> None:
+        entry = (file, loc, where, text, _words(text))
+        for code in sites:
+            by_site.setdefault(code, []).append(entry)
+    for i, site in enumerate(org.sites):
+        for j, text in enumerate(site.security_measures):
+            if isinstance(text, str):
+                claim("sites.yml", ("sites", i, "security_measures", j), f"site {site.code}", text, [site.code])
+    for i, process in enumerate(org.processes):
+        for j, text in enumerate(process.security_controls):
+            if isinstance(text, str):
+                claim("processes.yml", ("processes", i, "security_controls", j), f"process {process.id}", text,
+                      process.sites)
     # a scenario's response relies on what it names being there (a refuge, a hold-up alarm)
-    claims += [("scenarios.yml", ("scenarios", i, "actions", j), f"scenario {sc.id}", text)
-               for i, sc in enumerate(org.scenarios) for j, text in enumerate(sc.actions)]
+    for i, sc in enumerate(org.scenarios):
+        for j, text in enumerate(sc.actions):
+            claim("scenarios.yml", ("scenarios", i, "actions", j), f"scenario {sc.id}", text, org.sites_of(sc))
     for risk in org.risks:
+        candidates = {id(c): c for code in org.sites_of(risk) for c in by_site.get(code, [])}.values()
         for action in risk.treatment.actions:
             planned = _words(action)
-            for file, loc, where, text in claims:
-                stated = _words(text)
+            for file, loc, where, text, stated in candidates:
                 common = planned & stated
                 if len(common) >= 3 and len(common) >= 0.6 * min(len(planned), len(stated)):
                     findings.append(_at(sources.get(file), file,
