@@ -3,11 +3,13 @@ markup: everything a template inserts passes through `finalize`."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
+import importlib
 import posixpath
 import re
 
-import inflect
+import inflection
 from babel.dates import format_date
 from markupsafe import Markup
 
@@ -75,17 +77,22 @@ def longdate(value: dt.date, locale: str = DEFAULT_LOCALE) -> str:
     return format_date(value, format="long", locale=locale)
 
 
-_inflect = inflect.engine()
+@functools.cache
+def _inflect():
+    """inflect's engine, loaded on first use: importing inflect costs about a second (typeguard instruments every
+    method as the module loads), which no command should pay unless a template asks for grammar."""
+    return importlib.import_module("inflect").engine()
 
 
 def with_article(text: str) -> str:
     """"an Operations Manager", "a Site Security Officer", "an FSO": the article English grammar gives (inflect)."""
-    return _inflect.a(str(text))
+    return _inflect().a(str(text))
 
 
 def plural(text: str, count: int = 2) -> str:
-    """The plural of a noun phrase ("security officer" -> "security officers") unless `count` is 1."""
-    return str(text) if count == 1 else _inflect.plural(str(text))
+    """The plural of a noun phrase ("security officer" -> "security officers") unless `count` is 1: its last word
+    pluralised by `inflection` (a quick import, unlike inflect)."""
+    return str(text) if count == 1 else inflection.pluralize(str(text))
 
 
 def every(months: int) -> str:
