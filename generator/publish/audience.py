@@ -26,10 +26,12 @@ from generator.render.markdown import resolve_link
 PAGE_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\]\\])+)\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:)([^)\s]+?\.md)(#[^)\s]*)?\)")
 
 
-def a_document(classification: Classification) -> str:
-    """What a link to a page the audience does not get becomes: its classification, never its ID or title."""
-    article = "an" if classification.value[0] in "aeiou" else "a"
-    return f"{article} {classification.value} document (not published on this site)"
+def a_document(classification: Classification, label: str | None = None) -> str:
+    """What a link to a page the audience does not get becomes: its classification (as the organisation names it,
+    when it does), never its ID or title."""
+    name = label or classification.value
+    article = "an" if name[0].lower() in "aeiou" else "a"
+    return f"{article} {name} document (not published on this site)"
 
 
 @dataclass(frozen=True)
@@ -39,17 +41,24 @@ class Audience:
     name: str | None = None
     level: int | None = None
     pages: GeneratedPages = field(default_factory=GeneratedPages)
+    # the organisation's own names of levels (documents.yml classification_names), where it gives them
+    labels: tuple[tuple[Classification, str], ...] = ()
 
     @classmethod
     def of(cls, org: Organisation, name: str | None) -> Audience:
         """The audience `name` of data/documents.yml; None: everyone (no limit). The name was checked by `assess`."""
         level = org.documents.audiences[name].level if name is not None else None
-        return cls(name, level, org.documents.pages)
+        labels = tuple((c, n.label) for c, n in org.documents.classification_names.items())
+        return cls(name, level, org.documents.pages, labels)
 
     @classmethod
     def up_to(cls, classification: Classification | None) -> Audience:
         """Readers cleared up to `classification` (None: everything), e.g. a certification body."""
         return cls(None, classification.level if classification is not None else None)
+
+    def hidden_as(self, classification: Classification) -> str:
+        """What a link to a document of this level becomes on this audience's pages."""
+        return a_document(classification, dict(self.labels).get(classification))
 
     def may_see(self, classification: Classification) -> bool:
         return classification.visible_at(self.level)
@@ -92,7 +101,7 @@ class View:
 
         def replace(match: re.Match) -> str:
             target = self._hidden_pages.get(resolve_link(page, match.group(2)))
-            return match.group(0) if target is None else a_document(target.classification)
+            return match.group(0) if target is None else self.audience.hidden_as(target.classification)
         return PAGE_LINK.sub(replace, text)
 
     def figures(self, figures: dict[str, str]) -> dict[str, str]:
@@ -117,5 +126,5 @@ class View:
         for doc in self.hidden:
             if doc.id in text:
                 named = re.compile(rf"(?<![\w-]){re.escape(doc.id)}(?![\w-])( {re.escape(doc.title)})?")
-                text = named.sub(a_document(doc.classification), text)
+                text = named.sub(self.audience.hidden_as(doc.classification), text)
         return text

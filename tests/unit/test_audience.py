@@ -50,3 +50,12 @@ def test_withheld_tasks_read_as_one_sentence():
     many = Withheld(Classification.confidential, 3, 2, [officer, lead]).sentence
     assert many.startswith("3 tasks from 2 confidential documents are not reproduced here. The Head of Security and "
                            "the Incident Lead, who own those documents, brief")
+
+
+def test_a_hidden_link_names_the_level_as_the_organisation_does():
+    audience = Audience(level=Classification.internal.level,
+                        labels=((Classification.restricted, "Sensitive Security Information"),))
+    view = audience.view([PLAN, FORM])
+    assert view.unlink("roles/a.md", "[the plan](../plans/X-PL-HQ.md)") == \
+        "a Sensitive Security Information document (not published on this site)"
+    assert view.redact("see X-PL-HQ") == "see a Sensitive Security Information document (not published on this site)"
