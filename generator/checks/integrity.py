@@ -26,6 +26,23 @@ def check_documents(org: Organisation, documents: list[Document]) -> Findings:
     findings += _job_descriptions(org, documents)
     findings += _approvers_have_authority(org, documents)
     findings += _owner_is_not_approver(documents)
+    findings += _one_role_owns_and_approves(documents)
+    return findings
+
+
+def _one_role_owns_and_approves(documents: list[Document]) -> Findings:
+    """The role that owns a document never approves it, whatever functions the organisation has merged into one
+    role: every default template lists a fallback approver (top management last), so only a workspace's own template
+    or a one-role organisation can get here."""
+    findings = Findings()
+    for doc in documents:
+        if doc.owner.key == doc.approver.key and doc.owner.key != "vacant":
+            findings.add("set.self-approval", Severity.warning,
+                         f"{doc.id}: the {doc.owner.title} both owns and approves it (functions {doc.owner_function} "
+                         f"and {doc.approver_function}): its holder would approve their own work",
+                         doc.template.display, 2, 1,
+                         hint="list a fallback approver in the template (approver: [sms_manager, top_management]), "
+                              "or give one of the functions to another role")
     return findings
 
 
