@@ -34,39 +34,40 @@ def exported(mini_built, tmp_path) -> Workspace:
     return clone_workspace(mini_built, tmp_path / "mini")
 
 
-@pytest.fixture(scope="session")
-def pharma_built(tmp_path_factory) -> Workspace:
-    """The second organisation (pharmaceutical distributor) built into pages and a site once. Read only."""
-    ws = copy_workspace(tmp_path_factory.mktemp("pharma-built") / "pharma", PHARMA)
+def built(tmp_path_factory, name: str, data) -> Workspace:
+    """An organisation of tests/fixtures built into pages and a site, as a user does, asserted to build clean."""
+    ws = copy_workspace(tmp_path_factory.mktemp(f"{name}-built") / name, data)
     assert smsgen(ws, "build") == 0
     return ws
 
 
 @pytest.fixture(scope="session")
-def pharma_outcome(pharma_built):
-    """The second organisation assessed once. Read only."""
-    return run(pharma_built)
+def pharma_built(tmp_path_factory) -> Workspace:
+    """The second organisation (pharmaceutical distributor), built once. Read only."""
+    return built(tmp_path_factory, "pharma", PHARMA)
 
 
 @pytest.fixture(scope="session")
 def broker_built(tmp_path_factory) -> Workspace:
-    """The office-only customs broker (three people, Rotterdam) built into pages and a site once. Read only."""
-    ws = copy_workspace(tmp_path_factory.mktemp("broker-built") / "broker", BROKER)
-    assert smsgen(ws, "build") == 0
-    return ws
+    """The office-only customs broker (three people, Rotterdam), built once. Read only."""
+    return built(tmp_path_factory, "broker", BROKER)
+
+
+@pytest.fixture(scope="session")
+def port_built(tmp_path_factory) -> Workspace:
+    """The US port authority (three MTSA-regulated terminals), built once. Read only."""
+    return built(tmp_path_factory, "port", PORT)
+
+
+# each organisation assessed (loaded, rendered, checked) once, from its build; read only
+@pytest.fixture(scope="session")
+def pharma_outcome(pharma_built):
+    return run(pharma_built)
 
 
 @pytest.fixture(scope="session")
 def broker_outcome(broker_built):
     return run(broker_built)
-
-
-@pytest.fixture(scope="session")
-def port_built(tmp_path_factory) -> Workspace:
-    """The US port authority (MTSA-regulated terminals) built into pages and a site once. Read only."""
-    ws = copy_workspace(tmp_path_factory.mktemp("port-built") / "port", PORT)
-    assert smsgen(ws, "build") == 0
-    return ws
 
 
 @pytest.fixture(scope="session")
