@@ -36,13 +36,14 @@ def _one_role_owns_and_approves(documents: list[Document]) -> Findings:
     or a one-role organisation can get here."""
     findings = Findings()
     for doc in documents:
-        if doc.owner.key == doc.approver.key and doc.owner.key != "vacant":
+        if doc.owner.key == doc.approver.key and doc.owner.key != "vacant" and not doc.owner.compensating_control:
             findings.add("set.self-approval", Severity.warning,
                          f"{doc.id}: the {doc.owner.title} both owns and approves it (functions {doc.owner_function} "
                          f"and {doc.approver_function}): its holder would approve their own work",
                          doc.template.display, 2, 1,
                          hint="list a fallback approver in the template (approver: [sms_manager, top_management]), "
-                              "or give one of the functions to another role")
+                              "give one of the functions to another role, or record the role's compensating_control "
+                              "in roles.yml")
     return findings
 
 

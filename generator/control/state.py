@@ -80,6 +80,7 @@ class ControlMeta(TypedDict, total=False):
     classification_label: str    # the level as the organisation names it (documents.yml classification_names)
     record_classification_label: str
     marking: str                 # the legend documents of this level carry ("" if none)
+    compensating_control: str    # how segregation is kept when one role owns and approves it ("" otherwise)
     template: str
     history: list[dict[str, str]]   # HistoryEntry fields
 

@@ -338,6 +338,10 @@ class Role(Strict):
                                                       "internal audit (an external auditor, another organisation's "
                                                       "auditor): auditors never audit their own area")
     chair: Key | None = Field(None, description="A collective body's chair (person id), who signs for it")
+    compensating_control: Text | None = Field(
+        None, description="Where this role must both own and approve a document (a very small organisation), how "
+                          "the lack of segregation is compensated, e.g. an external review before approval: printed "
+                          "in the approval record of each such document")
     collective: bool = Field(False, description="The role is a body (a board, a commission) that decides by "
                                                 "resolution, not one person: documents say it adopts and its chair "
                                                 "signs")

@@ -44,6 +44,7 @@ def control_meta(doc: Document, state: ControlState, names: DocumentsFile) -> Co
         "classification_label": names.label(doc.classification),
         "record_classification_label": names.label(record) if record else "",
         "marking": names.marking(doc.classification),
+        "compensating_control": (doc.owner.compensating_control or "") if doc.owner.key == doc.approver.key else "",
         "history": [asdict(h) for h in state.history],
     }
 

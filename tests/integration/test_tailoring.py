@@ -8,11 +8,13 @@ import re
 import pytest
 import yaml
 
+from generator.checks.assess import assess as run
+from generator.publish.docs import write_outcome
 from generator.publish.export.common import approval_rows
 from generator.publish.export.page import read_page
 from generator.render.markdown import md_escape
 
-from ..conftest import BROKER
+from ..conftest import BROKER, edit
 
 pytestmark = pytest.mark.integration
 
@@ -173,3 +175,19 @@ def test_a_board_as_top_management_adopts_by_resolution_signed_by_its_chair(port
     policy = next(d for d in port_outcome.documents if d.key == "security-policy")
     assert "Adopted by resolution of the Board of Harbor Commissioners" in policy.body
     assert "by its chair, Maria Delgado." in policy.body
+
+
+def test_where_one_role_owns_and_approves_its_compensating_control_is_recorded(mini):
+    """Mini's director holds nearly every function: the documents it both owns and approves carry the compensating
+    control roles.yml records, and without one, check warns."""
+    outcome = run(mini)
+    assert not [f for f in outcome.findings if f.code == "set.self-approval"]
+    write_outcome(mini, outcome)
+    own = next(d for d in outcome.documents if d.owner.key == d.approver.key == "director")
+    rows = dict(approval_rows(read_page(mini.docs_dir / own.docs_path)))
+    assert rows["Compensating control"].startswith("Documents the Director both writes and approves are reviewed")
+    edit(mini.data_dir / "roles.yml", "    compensating_control: Documents the Director both writes and approves are "
+         "reviewed by the external ISO 28000 auditor before approval, and the review is kept with the approval "
+         "record\n", "")
+    found = [f for f in run(mini).findings if f.code == "set.self-approval"]
+    assert found and "the Director both owns and approves it" in found[0].message

@@ -42,7 +42,8 @@ def approval_rows(page: Page) -> list[tuple[str, str]]:
             ("Effective", c.get("effective") or "Not yet effective"),
             ("Next review", c.get("next_review") or f"{c['review_months']} months after approval"),
             ("Clauses", ", ".join(c.get("clauses", [])))] + \
-        ([("Retention", c["retention"])] if c.get("retention") else [])
+        ([("Retention", c["retention"])] if c.get("retention") else []) + \
+        ([("Compensating control", c["compensating_control"])] if c.get("compensating_control") else [])
 
 
 def history_rows(page: Page) -> list[tuple[str, ...]]:
