@@ -10,7 +10,7 @@ from generator.base.findings import Finding, Findings, Severity
 from generator.model.datafiles import Notification
 from generator.model.organisation import Organisation
 from generator.model.programmes import programmes
-from generator.model.yaml_source import PathKey, Source, dotted
+from generator.model.yaml_source import PathKey, Source
 from generator.render.document import Document
 from generator.render.markdown import md_escape
 
@@ -19,9 +19,7 @@ def _at(source: Source | None, file: str, loc: PathKey, message: str, code: str,
         severity: Severity) -> Finding:
     """A finding at its line in the data file when the file was read with positions (check), else at the file (the
     readiness report, which works from the organisation alone)."""
-    if source is not None:
-        return source.finding(loc, message, code, hint, severity)
-    return Finding(code, severity, message, f"data/{file}", field=dotted(loc), hint=hint)
+    return (source or Source(f"data/{file}")).finding(loc, message, code, hint, severity)
 
 
 def consistency(org: Organisation, sources: dict[str, Source], today: dt.date) -> Findings:

@@ -605,8 +605,8 @@ class Cycle(Strict):
                                                                         "this often")
     internal_audit_months: int = Field(12, ge=1, le=36, description="Every clause, process and site is audited "
                                                                      "within this period")
-    high_risk_site_audit_months: int = Field(6, ge=1, le=36, description="A site with a risk in the highest band "
-                                                                          "is audited this often")
+    high_risk_site_audit_months: int = Field(6, ge=1, le=36, description="A site with a risk in the top two bands "
+                                                                          "before treatment is audited this often")
     exercise_months: int = Field(12, ge=1, le=36, description="Each site security plan is exercised this often")
     scenario_months: int = Field(24, ge=1, le=60, description="Every scenario of every plan is exercised within "
                                                                "this period")
@@ -614,7 +614,7 @@ class Cycle(Strict):
                                                              "often")
     context_review_months: int = Field(12, ge=1, le=36, description="The context and interested parties are "
                                                                      "reviewed this often")
-    partner_review_months: PartnerReview = Field(default_factory=lambda: PartnerReview(),
+    partner_review_months: PartnerReview = Field(default_factory=PartnerReview,
                                                  description="A business partner is reviewed this often, by its "
                                                              "risk level")
 

@@ -33,10 +33,6 @@ class SiteFeature(str, Enum):
     monitoring_centre = "monitoring_centre"
     port_facility = "port_facility"
 
-    @property
-    def phrase(self) -> str:
-        return SITE_PHRASES[self]
-
 
 SITE_PHRASES: dict[SiteFeature, str] = {
     SiteFeature.goods: "receives, stores or dispatches goods",
@@ -73,10 +69,6 @@ class Operation(str, Enum):
     business_partners = "business_partners"
     information_systems = "information_systems"
 
-    @property
-    def phrase(self) -> str:
-        return OPERATION_PHRASES[self]
-
 
 OPERATION_PHRASES: dict[Operation, str] = {
     Operation.customs_representation: "represents clients before customs",
@@ -105,8 +97,8 @@ IMPLIED = frozenset({f.value for f in SiteFeature} - {SiteFeature.port_facility.
                     | {o.value for o in Operation})
 
 BUILT_IN: dict[str, Word] = {
-    **{f.value: Word(f.value, "site", f.phrase) for f in SiteFeature},
-    **{o.value: Word(o.value, "operation", o.phrase) for o in Operation},
+    **{f.value: Word(f.value, "site", phrase) for f, phrase in SITE_PHRASES.items()},
+    **{o.value: Word(o.value, "operation", phrase) for o, phrase in OPERATION_PHRASES.items()},
 }
 
 

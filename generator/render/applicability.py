@@ -5,6 +5,7 @@ rendering, references, job-description tasks, the clause matrix and the applicab
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -34,11 +35,14 @@ class Applicability:
     # issued although the data says the document does not apply, by the workspace's decision
     included: list[tuple[Document, Decision]] = field(default_factory=list)
 
-    def is_issued(self, key_or_id: str) -> bool:
-        return any(key_or_id in (d.key, d.id) for d in self.issued)
+    @functools.cached_property
+    def _by_ref(self) -> dict[str, NotIssued]:
+        """Read only once `decide` has finished the lists (the first reference a template makes)."""
+        return {k: n for n in self.not_issued for k in (n.document.key, n.document.id)}
 
     def reason(self, key_or_id: str) -> NotIssued | None:
-        return next((n for n in self.not_issued if key_or_id in (n.document.key, n.document.id)), None)
+        """Why the document with this key or ID is not issued; None when it is, or when there is no such document."""
+        return self._by_ref.get(key_or_id)
 
 
 def unmet(applies: list[str] | None, org: Organisation, site: Site | None) -> str | None:

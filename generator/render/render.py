@@ -233,8 +233,6 @@ class Functions:
         return self._org.function.items()
 
 
-# --- pass 2: bodies ---------------------------------------------------------------------------------------------
-
 class RenderContext:
     """What templates call while one set renders: references between documents, tasks given to SMS functions,
     clause titles and figures. One object per set; `for_document` binds the document being rendered, so helpers
@@ -426,13 +424,10 @@ def _body(env: jinja2.Environment, doc: Document, variables: dict, findings: Fin
 
 def _decision_locator(ws: Workspace, sources: dict[str, Source]):
     """Findings on decision i of applicability.yml, at its line when the file was read."""
-    source = sources.get(APPLICABILITY_FILE)
+    source = sources.get(APPLICABILITY_FILE) or Source(ws.display(ws.data_dir / APPLICABILITY_FILE))
 
     def locate(i: int, field: str, message: str, hint: str, severity: Severity) -> Finding:
-        if source is not None:
-            return source.finding(("decisions", i, field), message, "applicability.decision", hint, severity)
-        return Finding("applicability.decision", severity, message, ws.display(ws.data_dir / APPLICABILITY_FILE),
-                       field=f"decisions[{i}].{field}", hint=hint)
+        return source.finding(("decisions", i, field), message, "applicability.decision", hint, severity)
     return locate
 
 
