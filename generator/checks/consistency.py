@@ -13,6 +13,7 @@ from generator.model.programmes import programmes
 from generator.model.yaml_source import PathKey, Source
 from generator.render.document import Document
 from generator.render.markdown import md_escape
+from generator.render.render import Functions
 
 
 def _at(source: Source | None, file: str, loc: PathKey, message: str, code: str, hint: str,
@@ -28,6 +29,32 @@ def consistency(org: Organisation, sources: dict[str, Source], today: dt.date) -
     findings += _risk_acceptance(org, sources.get("risks.yml"), today)
     findings += _partner_review_interval(org, sources.get("partners.yml"))
     findings += _claimed_in_place(org, sources)
+    findings += _site_holders(org, sources.get("roles.yml"))
+    return findings
+
+
+def _site_holders(org: Organisation, source: Source | None) -> Findings:
+    """Work done at a site (the seal store, gate checks, the site's exercises) falls to whoever `in_charge` names
+    there, the same rule the templates use. When nobody holding that role works at the site, the set hands site
+    work to a head-office role whose people are elsewhere: a task no one at the site can carry out."""
+    findings = Findings()
+    for site in org.sites_in_scope:
+        if not org.people_at(site.code):
+            continue   # an unmanned site: its work is done by visiting staff, as its plan says
+        here = Functions(org).at(site)
+        for security in (False, True):
+            role = here.in_charge(security)
+            if org.works_at(role, site.code):
+                continue
+            based = sorted({p.site for p in role.holders})
+            message = f"site {site.code} ({site.name}): its site-level {'security ' if security else ''}work " \
+                      f"falls to {role.title}, whose holders work at {', '.join(based) or 'no site'}, not here"
+            hint = f"give a role based at {site.code} (roles.yml: site: {site.code}) the function " \
+                   f"{'security_supervisor' if security and site.has('guard_force') else 'site_lead'}, or name a " \
+                   f"holder of {role.title} who works at {site.code}"
+            findings.append(_at(source, "roles.yml", ("roles", org.roles.index(role)), message,
+                                "consistency.site-holder", hint, Severity.warning))
+            break   # one finding per site: the same missing person
     return findings
 
 

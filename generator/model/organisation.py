@@ -34,6 +34,7 @@ from generator.model.datafiles import (
     codes_of,
 )
 from generator.model.profile import Vocabulary
+from generator.model.records import Records
 
 F = TypeVar("F", bound=Strict)
 T = TypeVar("T", bound=Strict)
@@ -79,6 +80,7 @@ class Organisation:
         self.scenarios: list[Scenario] = _records(f, "scenarios.yml", Scenario)
         self.decisions: list[Decision] = _file(f, "applicability.yml", ApplicabilityFile).decisions
         self.cycle: Cycle = _file(f, "cycle.yml", CycleFile).cycle
+        self.records: Records = Records.of(f)
         # the words sites and templates are decided in: built-in and sector overlays' (set by `load`)
         self.vocabulary = Vocabulary()
 
@@ -159,6 +161,11 @@ class Organisation:
 
     def scenarios_at(self, site_code: str) -> list[Scenario]:
         return [s for s in self.scenarios if site_code in self.sites_of(s)]
+
+    def works_at(self, role: Role, site_code: str) -> bool:
+        """Whether the role's work can be done at the site by its own people: it is based there, one of its holders
+        works there, or a partner provides it (the contract puts its people where they are needed)."""
+        return role.site == site_code or role.external or any(p.site == site_code for p in role.holders)
 
     def people_at(self, site_code: str) -> list[Person]:
         return [p for p in self.people if p.site == site_code]

@@ -211,12 +211,18 @@ class Functions:
         return self.get(name) is not None
 
     def in_charge(self, security: bool = False, fallback: str = "operations_lead") -> Role:
-        """Who does site-level work here: for security work (`security`) the security supervisor where the site has
-        security officers; else the site's lead; else `fallback`, the operations lead or the security manager,
-        whichever is held first. The one rule every template asking "who at this site?" uses."""
+        """Who does site-level work here: for security work (`security`) the site's own facility security officer
+        where a regulated facility has one (the officer its security plan makes answerable), else the security
+        supervisor where the site has security officers and the supervisor works there; else the site's lead; else
+        `fallback`, the operations lead or the security manager, whichever is held first. The one rule every template
+        asking "who at this site?" uses."""
         site = self._site
-        if security and (site is None or site.has("guard_force")) and "security_supervisor" in self:
-            return self["security_supervisor"]
+        if security and site is not None and ("facility_security_officer", site.code) in self._org.function_at:
+            return self._org.function_at[("facility_security_officer", site.code)]
+        supervisor = self.get("security_supervisor")
+        if security and supervisor is not None and (site is None or (site.has("guard_force")
+                                                                     and self._org.works_at(supervisor, site.code))):
+            return supervisor
         return self.first("site_lead", fallback, "operations_lead", "security_manager")
 
     def first(self, *names: str) -> Role:

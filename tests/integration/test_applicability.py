@@ -164,10 +164,7 @@ def test_templates_declare_applicability_coherently(mini):
 
 
 def test_a_function_held_per_site_names_each_sites_holder(mini):
-    edit(mini.data_dir / "roles.yml", "functions: [security_manager,", "functions: [site_lead, security_manager,")
-    edit(mini.data_dir / "roles.yml", "functions: [top_management,", "functions: [site_lead, top_management,")
-    edit(mini.data_dir / "roles.yml", "  - key: director\n    code: DIR\n",
-         "  - key: director\n    code: DIR\n    site: HO\n")
+    """The mini organisation's director leads its office and its operations manager its yard (site_lead per site)."""
     override = mini.root / "sms_templates" / "plans" / "leads.md.j2"
     override.parent.mkdir(parents=True)
     override.write_text("---\nkey: \"leads-{{ site.code | lower }}\"\nnumber: \"L-{{ site.code }}\"\n"

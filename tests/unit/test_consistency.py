@@ -6,8 +6,9 @@ import datetime as dt
 
 from generator.checks.consistency import consistency
 from generator.model.load import load
+from generator.render.render import Functions
 
-from ..conftest import edit
+from ..conftest import PORT, copy_workspace, edit
 
 DAY = dt.date(2026, 11, 24)
 
@@ -67,3 +68,32 @@ def test_a_partner_reviewed_less_often_than_its_risk_allows(mini):
     edit(mini.data_dir / "partners.yml", "next_review: 2027-03-01", "next_review: 2028-09-01")
     found = all_codes(mini, "consistency.partner-review")
     assert len(found) == 1 and "30 months after the last, longer than the 24 months" in found[0].message
+
+
+def test_site_work_falls_to_someone_who_works_at_the_site(mini):
+    """Tasks are given where the work happens: the mini office's own lead is its director, and its security work does
+    not go to the yard's guard, who never works there."""
+    org = load(mini)[0]
+    at_office = Functions(org).at(org.site["HO"])
+    assert at_office.in_charge().key == "director" and at_office.in_charge(security=True).key == "director"
+    assert Functions(org).at(org.site["YD"]).in_charge(security=True).key == "yard_guard"
+    assert all_codes(mini, "consistency.site-holder") == []
+
+
+def test_a_site_whose_work_falls_to_someone_based_elsewhere(mini):
+    edit(mini.data_dir / "roles.yml", "training_coordinator, site_lead]", "training_coordinator]")
+    found = all_codes(mini, "consistency.site-holder")
+    assert len(found) == 1 and found[0].path == "data/roles.yml" and found[0].line == 14
+    assert found[0].message.startswith("site HO (Hull office): its site-level work falls to Operations Manager, "
+                                       "whose holders work at YD")
+    # a site nobody works at is visited, and its plan says by whom: no finding
+    edit(mini.data_dir / "people.yml", "site: HO", "site: YD")
+    assert all_codes(mini, "consistency.site-holder") == []
+
+
+def test_a_regulated_facility_s_security_work_goes_to_its_own_security_officer(tmp_path):
+    ws = copy_workspace(tmp_path / "port", PORT)
+    org = load(ws)[0]
+    for code in ("MPC", "P9T", "BCT"):
+        assert Functions(org).at(org.site[code]).in_charge(security=True).key == f"fso_{code.lower()}"
+    assert Functions(org).at(org.site["ADM"]).in_charge(security=True).key == "deputy_executive_director_operations"

@@ -28,7 +28,7 @@ def test_three_mistakes_in_three_files_are_all_reported(mini, capsys):
     assert smsgen(mini, "check") == 2
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if re.match(r"^data/\w+\.yml:\d+:\d+: ", line)]
-    assert any(line.startswith("data/roles.yml:16:5: ") and "roles[1].reports_to" in line
+    assert any(line.startswith("data/roles.yml:17:5: ") and "roles[1].reports_to" in line
                and "unknown role key 'directr'" in line for line in lines), err
     assert any(line.startswith("data/sites.yml:") and "sites[0].headcount" in line for line in lines), err
     assert any(line.startswith("data/risks.yml:") and "risks[0].ownr" in line and "unknown field" in line
