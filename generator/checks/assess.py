@@ -9,6 +9,7 @@ from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
 from generator.checks.consistency import auditor_independence, consistency, notification_steps
 from generator.checks.control import control_findings
+from generator.checks.evidence import record_documents
 from generator.checks.integrity import check_documents
 from generator.checks.readiness import readiness
 from generator.control.register import Register, load_register
@@ -47,7 +48,9 @@ READINESS_DETAILS_SHOWN = 10
 def readiness_findings(org: Organisation, documents: list[Document], computed: dict[str, ControlState]) -> Findings:
     findings = Findings()
     for check in readiness(org, documents, computed):
-        if check.key in READINESS_AS_FINDINGS and not check.passed:
+        # evidence is asked of a workspace once it keeps records: before that, the set is still being written
+        wanted = check.key in READINESS_AS_FINDINGS or (check.evidence and not org.records.empty)
+        if wanted and not check.passed:
             # the report page lists every detail; the console shows the first few, so one cause is not 300 lines
             for detail in check.details[:READINESS_DETAILS_SHOWN]:
                 findings.add(f"readiness.{check.key}", Severity.warning, f"{check.title}: {detail}",
@@ -85,6 +88,7 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
     out.findings += consistency(org, sources, today())
     out.findings += notification_steps(org, result.documents, sources.get("legal.yml"))
     out.findings += auditor_independence(org, result.documents, sources.get("roles.yml"))
+    out.findings += record_documents(org, result.documents, sources.get("records/training.yml"))
     try:
         out.register = load_register(ws.register_file, ws.display(ws.register_file))
     except UserError as exc:

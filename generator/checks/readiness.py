@@ -3,10 +3,11 @@ data and the rendered documents, with what was found."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from generator.base.clock import today
 from generator.checks.consistency import auditor_independence, consistency, notification_steps
+from generator.checks.evidence import evidence
+from generator.checks.report import Check
 from generator.control.state import ControlState
 from generator.model.clauses import iso28000
 from generator.model.organisation import Organisation
@@ -18,14 +19,6 @@ POLICY_TOPICS = {"requirements": "meet applicable requirements", "objectives": "
                  "improvement": "continual improvement of the SMS", "risk": "managing security-related risk",
                  "legal": "legal, regulatory and other obligations"}
 MEASURABLE = re.compile(r"\d")
-
-
-@dataclass
-class Check:
-    key: str
-    title: str
-    passed: bool
-    details: list[str] = field(default_factory=list)
 
 
 def readiness(org: Organisation, documents: list[Document], states: dict[str, ControlState]) -> list[Check]:
@@ -103,4 +96,5 @@ def readiness(org: Organisation, documents: list[Document], states: dict[str, Co
     checks.append(Check("consistency", "The set never contradicts itself: controls, acceptances, intervals, "
                         "notification duties and auditor independence agree", not inconsistent,
                         [f.message for f in inconsistent] or ["no contradiction found"]))
+    checks += evidence(org, today())
     return checks

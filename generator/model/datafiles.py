@@ -25,6 +25,7 @@ from generator.model.fields import (
 from generator.model.locality import Country, postal_address
 from generator.model.profile import IMPLIED
 from generator.model.programmes import Programme, known_programme, programmes
+from generator.model.records import RECORD_FILES
 
 ProgrammeKey = Annotated[str, AfterValidator(known_programme)]
 
@@ -105,6 +106,12 @@ class GeneratedPages(Strict):
     readiness: Classification = Field(Classification.confidential, description="The Stage 1 readiness report")
     applicability: Classification = Field(Classification.internal,
                                           description="The applicability register: documents not issued, and why")
+    records: Classification = Field(Classification.confidential,
+                                    description="The records pages: audits, management reviews, corrective actions, "
+                                                "exercises, training and partner reviews (they name people)")
+    dashboard: Classification = Field(Classification.confidential,
+                                      description="The dashboard: objectives against target, actions, audit coverage")
+    incidents: Classification = Field(Classification.restricted, description="The security incident log")
 
 
 class ClassificationName(Strict):
@@ -614,6 +621,8 @@ class Cycle(Strict):
                                                              "often")
     context_review_months: int = Field(12, ge=1, le=36, description="The context and interested parties are "
                                                                      "reviewed this often")
+    evidence_months: int = Field(3, ge=1, le=24, description="Before Stage 1, records show the SMS operating in "
+                                                                "each of the last this many months")
     partner_review_months: PartnerReview = Field(default_factory=PartnerReview,
                                                  description="A business partner is reviewed this often, by its "
                                                              "risk level")
@@ -667,4 +676,5 @@ DATA_FILES: dict[str, type[Strict]] = {
 OPTIONAL_DATA_FILES: dict[str, type[Strict]] = {
     "applicability.yml": ApplicabilityFile,
     "cycle.yml": CycleFile,
+    **RECORD_FILES,
 }

@@ -16,7 +16,13 @@ from generator.model.sectors import vocabulary
 from generator.model.validation import from_pydantic, valid_items, without_echoes
 from generator.model.yaml_source import Source, read, texts, unprintable
 
-SCHEMA_LINE = "# yaml-language-server: $schema=.schema/{stem}.schema.json"
+SCHEMA_LINE = "# yaml-language-server: $schema={up}.schema/{stem}.schema.json"
+
+
+def schema_line(name: str) -> str:
+    """The first line of data file `name` (relative to data/): it points editors at the file's JSON Schema, which
+    lives in data/.schema/ whatever folder the file is in (records/ is one down)."""
+    return SCHEMA_LINE.format(up="../" * name.count("/"), stem=name.rsplit("/", 1)[-1].removesuffix(".yml"))
 
 
 def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source]]:
@@ -49,9 +55,9 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
         if source.data is None or any(p.severity is Severity.fatal for p in problems):
             continue
         findings += _fontless(source)
-        if not path.read_text(encoding="utf-8-sig").startswith(SCHEMA_LINE.format(stem=path.stem)):
+        if not path.read_text(encoding="utf-8-sig").startswith(schema_line(name)):
             findings.add("data.schema-line", Severity.warning, "first line does not point editors to the schema",
-                         display, 1, 1, hint="start the file with: " + SCHEMA_LINE.format(stem=path.stem))
+                         display, 1, 1, hint="start the file with: " + schema_line(name))
         try:
             validated[name] = root_model.model_validate(source.data)
         except ValidationError as exc:

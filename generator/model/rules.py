@@ -4,14 +4,17 @@ finding, so one run reports every mistake."""
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.base.findings import Findings, Severity
+from generator.model.clauses import catalogue
 from generator.model.datafiles import PlannedControl, Role
 from generator.model.fields import Function
 from generator.model.organisation import Organisation
+from generator.model.records import NONCONFORMITIES
 from generator.model.yaml_source import PathKey, Source
 
 
@@ -266,10 +269,148 @@ def processes_partners_scenarios(r: Report) -> None:
                       code="data.scenario-site", severity=Severity.error)
 
 
+# --- records (data/records/*.yml) -----------------------------------------------------------------------------
+
+AUDITS, REVIEWS, ACTIONS = "records/audits.yml", "records/management_reviews.yml", "records/corrective_actions.yml"
+INCIDENTS, EXERCISES, TRAINING = "records/incidents.yml", "records/exercises.yml", "records/training.yml"
+PARTNER_REVIEWS, MEASUREMENTS = "records/partner_reviews.yml", "records/measurements.yml"
+EXTERNAL = "records/external_audits.yml"
+
+
+def record_identifiers(r: Report) -> None:
+    """Record IDs are unique across every kind: a corrective action names the audit or incident it came from by ID
+    alone."""
+    rec = r.org.records
+    seen: dict[str, str] = {}
+    kinds: tuple[tuple[str, str, list[Any]], ...] = ((AUDITS, "audits", rec.audits), (REVIEWS, "reviews", rec.reviews),
+                             (ACTIONS, "actions", rec.actions), (INCIDENTS, "incidents", rec.incidents),
+                             (EXERCISES, "exercises", rec.exercises), (TRAINING, "sessions", rec.training),
+                             (PARTNER_REVIEWS, "reviews", rec.partner_reviews), (EXTERNAL, "audits",
+                                                                                  rec.external_audits))
+    for file, top, items in kinds:
+        for i, item in enumerate(items):
+            found = [(item.id, (top, i, "id"))] + [(f.id, (top, i, "findings", j, "id"))
+                                                   for j, f in enumerate(getattr(item, "findings", []))]
+            for value, loc in found:
+                if value in seen:
+                    r.bad(file, loc, f"duplicate record ID '{value}' (also in {seen[value]})",
+                          "every record and finding needs its own ID", "data.duplicate-id")
+                seen.setdefault(value, file)
+
+
+def _clause(r: Report, file: str, loc: PathKey, number: str | None) -> None:
+    r.ref(file, loc, number, catalogue(), "clause")
+
+
+def _action(r: Report, file: str, loc: PathKey, action_id: str | None) -> None:
+    r.ref(file, loc, action_id, {a.id for a in r.org.records.actions}, "corrective action ID")
+
+
+def audit_records(r: Report) -> None:
+    org = r.org
+    for i, audit in enumerate(org.records.audits):
+        for field_name in ("lead_auditor", "auditors", "auditees"):
+            value = getattr(audit, field_name)
+            if isinstance(value, list):
+                r.refs(AUDITS, ("audits", i, field_name), value, org.person, "person id")
+            else:
+                r.ref(AUDITS, ("audits", i, field_name), value, org.person, "person id")
+        for j, number in enumerate(audit.clauses):
+            _clause(r, AUDITS, ("audits", i, "clauses", j), number)
+        r.refs(AUDITS, ("audits", i, "sites"), audit.sites, org.site, "site code")
+        r.refs(AUDITS, ("audits", i, "processes"), audit.processes, {p.id for p in org.processes}, "process ID")
+        if audit.end is not None and audit.end < audit.start:
+            r.bad(AUDITS, ("audits", i, "end"), "the audit ends before it starts", code="data.dates")
+        for j, finding in enumerate(audit.findings):
+            loc = ("audits", i, "findings", j)
+            _clause(r, AUDITS, (*loc, "clause"), finding.clause)
+            r.ref(AUDITS, (*loc, "site"), finding.site, org.site, "site code")
+            _action(r, AUDITS, (*loc, "action"), finding.action)
+            if finding.grade in NONCONFORMITIES and finding.action is None:
+                r.bad(AUDITS, (*loc, "action"), f"{finding.id} is a {finding.grade} nonconformity with no corrective "
+                      "action", "raise one in records/corrective_actions.yml and give its ID here",
+                      "data.record-action", Severity.error)
+
+
+def review_and_action_records(r: Report) -> None:
+    org = r.org
+    for i, review in enumerate(org.records.reviews):
+        r.ref(REVIEWS, ("reviews", i, "chair"), review.chair, org.person, "person id")
+        r.refs(REVIEWS, ("reviews", i, "attendees"), review.attendees, org.person, "person id")
+        for j, decision in enumerate(review.decisions):
+            r.ref(REVIEWS, ("reviews", i, "decisions", j, "owner"), decision.owner, org.person, "person id")
+            _action(r, REVIEWS, ("reviews", i, "decisions", j, "action"), decision.action)
+    for i, action in enumerate(org.records.actions):
+        loc = ("actions", i)
+        r.ref(ACTIONS, (*loc, "owner"), action.owner, org.person, "person id")
+        r.ref(ACTIONS, (*loc, "site"), action.site, org.site, "site code")
+        _clause(r, ACTIONS, (*loc, "clause"), action.clause)
+        if action.verification is not None:
+            r.ref(ACTIONS, (*loc, "verification", "by"), action.verification.by, org.person, "person id")
+        for field_name, date in (("due", action.due), ("completed", action.completed)):
+            if date is not None and date < action.raised:
+                r.bad(ACTIONS, (*loc, field_name), f"{field_name} ({date}) is before the action was raised "
+                      f"({action.raised})", code="data.dates")
+        if action.verification is not None and action.completed is None:
+            r.bad(ACTIONS, (*loc, "verification"), "an action is verified only once it is completed",
+                  "give the date it was completed", "data.dates")
+
+
+def event_records(r: Report) -> None:
+    org, rec = r.org, r.org.records
+    scenario_ids = {s.id for s in org.scenarios}
+    for i, incident in enumerate(rec.incidents):
+        r.ref(INCIDENTS, ("incidents", i, "site"), incident.site, org.site, "site code")
+        r.ref(INCIDENTS, ("incidents", i, "reported_by"), incident.reported_by, org.person, "person id")
+        r.refs(INCIDENTS, ("incidents", i, "risks"), incident.risks, org.risk, "risk ID")
+        _action(r, INCIDENTS, ("incidents", i, "action"), incident.action)
+        for j, note in enumerate(incident.notifications):
+            r.ref(INCIDENTS, ("incidents", i, "notifications", j, "requirement"), note.requirement,
+                  org.legal_by_id, "legal requirement ID")
+    for i, exercise in enumerate(rec.exercises):
+        r.ref(EXERCISES, ("exercises", i, "site"), exercise.site, org.site, "site code")
+        r.ref(EXERCISES, ("exercises", i, "led_by"), exercise.led_by, org.person, "person id")
+        r.refs(EXERCISES, ("exercises", i, "participants"), exercise.participants, org.person, "person id")
+        r.refs(EXERCISES, ("exercises", i, "scenarios"), exercise.scenarios, scenario_ids, "scenario ID")
+        for j, action_id in enumerate(exercise.actions):
+            _action(r, EXERCISES, ("exercises", i, "actions", j), action_id)
+    for i, session in enumerate(rec.training):
+        r.refs(TRAINING, ("sessions", i, "attendees"), session.attendees, org.person, "person id")
+    for i, review in enumerate(rec.partner_reviews):
+        r.ref(PARTNER_REVIEWS, ("reviews", i, "partner"), review.partner, {p.id for p in org.partners}, "partner ID")
+        r.ref(PARTNER_REVIEWS, ("reviews", i, "by"), review.by, org.person, "person id")
+        for j, action_id in enumerate(review.actions):
+            _action(r, PARTNER_REVIEWS, ("reviews", i, "actions", j), action_id)
+    objectives_by_id = {o.id: o for o in org.objectives}
+    for i, series in enumerate(rec.measurements):
+        r.ref(MEASUREMENTS, ("objectives", i, "objective"), series.objective, objectives_by_id, "objective ID")
+        objective = objectives_by_id.get(series.objective)
+        if objective is not None and not _states_number(objective.target, series.target):
+            r.bad(MEASUREMENTS, ("objectives", i, "target"), f"target {series.target:g} is not the target "
+                  f"{objective.id} states in objectives.yml ('{objective.target}')",
+                  "the number and the objective's text must say the same", "data.target-mismatch", Severity.error)
+    for i, audit in enumerate(rec.external_audits):
+        for j, finding in enumerate(audit.findings):
+            loc = ("audits", i, "findings", j)
+            _clause(r, EXTERNAL, (*loc, "clause"), finding.clause)
+            r.ref(EXTERNAL, (*loc, "site"), finding.site, org.site, "site code")
+            _action(r, EXTERNAL, (*loc, "action"), finding.action)
+            if finding.grade in ("area_of_concern", "major", "minor") and finding.action is None:
+                r.bad(EXTERNAL, (*loc, "action"), f"{finding.id} ({finding.grade.replace('_', ' ')}) has no "
+                      "corrective action", "raise one in records/corrective_actions.yml and give its ID here",
+                      "data.record-action", Severity.error)
+
+
+def _states_number(text: str, number: float) -> bool:
+    """Whether `text` states `number` (2, 2.0 and 2.00 are the same number; 1,000 is a thousand)."""
+    found = [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)]
+    return any(abs(n - number) < 1e-9 for n in found)
+
+
 RULES: tuple[Callable[[Report], None], ...] = (
     unique_identifiers, scope_and_context, reporting_lines, functions_held_once, vocabulary_words, people_and_roles,
     objectives, risk_criteria, risks, planned_controls, collective_bodies, external_roles,
-    processes_partners_scenarios)
+    processes_partners_scenarios, record_identifiers, audit_records, review_and_action_records, event_records)
 
 
 def cross_check(org: Organisation, sources: dict[str, Source], also_known: dict[str, set] | None = None) -> Findings:

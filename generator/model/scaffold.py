@@ -42,7 +42,8 @@ def init(target: Path) -> Workspace:
                                 hint="choose a new directory: init never overwrites existing files"))
     ws = Workspace.at(target)
     target.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(REFERENCE_DATA, ws.data_dir, ignore=shutil.ignore_patterns(".schema"))
+    # the reference organisation's data is a starting point; its records (what ABC did) are not the client's
+    shutil.copytree(REFERENCE_DATA, ws.data_dir, ignore=shutil.ignore_patterns(".schema", "records"))
     for folder in ("overrides", "assets"):
         shutil.copytree(PACKAGE_ROOT / "docs" / folder, ws.docs_dir / folder)
     shutil.copy2(PACKAGE_ROOT / "mkdocs.yml", ws.mkdocs_yml)

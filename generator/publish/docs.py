@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.base.clock import today
 from generator.base.files import within, write_if_changed
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
@@ -25,6 +26,7 @@ from generator.publish.pages import (
     role_page,
     section_index,
 )
+from generator.publish.records import record_pages
 from generator.render.applicability import NotIssued
 from generator.render.document import Document, Task
 from generator.render.markdown import html_text, md_escape, page_link
@@ -86,6 +88,9 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
         if audience.sees_page(key):
             pages[path] = page()
             nav.append({title: path})
+    records = record_pages(org, today(), audience.sees_page)
+    pages.update(records.pages)
+    nav += records.nav
     if audience.sees_page("home"):
         pages["index.md"] = home_page(org, view, sections, states, register, release)
     # links to documents this audience does not get become plain words; and an ID a template printed as plain text

@@ -307,11 +307,17 @@ def readiness_page(org: Organisation, view: View, states: dict[str, ControlState
     passed = sum(c.passed for c in checks)
     lines = ["# Stage 1 readiness report", "",
              f"{passed} of {len(checks)} readiness checks pass for {md_escape(org.org.legal_entity)}. Each check is "
-             "computed from the organisation data and the documents as rendered for this build.", "",
-             _row("Result", "Check", "Findings"), _row(*["---"] * 3)]
-    for check in checks:
-        lines.append(_row("✅ pass" if check.passed else "❌ **fail**", md_escape(check.title),
-                          "<br>".join(md_escape(view.redact(d)) for d in check.details)))
+             "computed from the organisation data and the documents as rendered for this build.", ""]
+    for evidence, heading, intro in (
+            (False, "The documentation", "What a certification body reads at the Stage 1 documentation review."),
+            (True, "The SMS in operation", "What the records (data/records/) show the SMS has done: a certification "
+                                           "body expects a full internal audit cycle, a management review and "
+                                           "corrective actions before Stage 1.")):
+        lines += [f"## {heading}", "", intro, "", _row("Result", "Check", "Findings"), _row(*["---"] * 3)]
+        for check in (c for c in checks if c.evidence is evidence):
+            lines.append(_row("✅ pass" if check.passed else "❌ **fail**", md_escape(check.title),
+                              "<br>".join(md_escape(view.redact(d)) for d in check.details)))
+        lines.append("")
     lines += ["", "## Clauses, documents, status and review dates", "",
               _row("Clause", "Title", "Document", "Revision", "Status", "Effective", "Next review"),
               _row(*["---"] * 7)]

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from generator import __version__
+from generator.base.clock import today
 from generator.base.files import deterministic_zip, write_atomic
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
@@ -27,6 +28,7 @@ from generator.publish.export.page import read_page
 from generator.publish.export.pdf import write_report
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows, to_csv, to_xlsx
+from generator.publish.records import pack_summary
 from generator.render.document import Document
 
 # the certification body sees everything below restricted, unless restricted documents are included on request
@@ -105,6 +107,13 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
         markdown = read_page(docs_dir / page).body
         files[name] = write_report(markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp,
                                    org.documents.label(level))
+    cleared = None if include_restricted else CERTIFICATION_BODY.level
+    summary = pack_summary(org, today(), lambda page: getattr(levels, page).visible_at(cleared))
+    if summary is not None:
+        shown = max((getattr(levels, p) for p in ("records", "incidents") if getattr(levels, p).visible_at(cleared)),
+                    key=lambda c: c.level)
+        files["records/records-summary.pdf"] = write_report(summary, f"{org.org.name}: Records summary", brand,
+                                                            docs_dir, stamp, org.documents.label(shown))
     files["README.txt"] = _readme(org, included, withheld, version).encode("utf-8")
 
     manifest = {
@@ -137,7 +146,11 @@ def _readme(org: Organisation, included: list[Document], withheld: list[Document
              "- registers/clause-matrix (XLSX, PDF): clause to documents and document to clauses, with coverage",
              "- registers/applicability-register.pdf: the documents not issued because they do not apply to the "
              "organisation, each with its reason, and those issued by decision",
-             "- readiness-report.pdf: the Stage 1 readiness checks and the status of every clause",
+             "- readiness-report.pdf: the Stage 1 readiness checks (the documentation, and the SMS in operation as its "
+             "records show) and the status of every clause",
+             *(["- records/records-summary.pdf: what the SMS has done: the internal audit programme's status and "
+                "audit reports, management review minutes, the corrective-action log and certification-body "
+                "findings"] if not org.records.empty else []),
              "- manifest.json: SHA-256 and size of every file, with the document ID and revision it holds", "",
              f"{len(included)} documents are included. Every one is approved and unchanged since its approval.",
              ]

@@ -17,13 +17,13 @@ def _attr(value: str) -> str:
     return escape(value, {"'": "&apos;", '"': "&quot;"})
 
 
-def _svg(width: int, height: int, body: list[str], title: str) -> str:
+def svg_figure(width: int, height: int, body: list[str], title: str) -> str:
     return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' "
             f"viewBox='0 0 {width} {height}' role='img' aria-label='{_attr(title)}'>\n"
             f"<title>{escape(title)}</title>\n" + "\n".join(body) + "\n</svg>\n")
 
 
-def _text(x: float, y: float, text: str, size: int = 12, anchor: str = "middle", weight: str = "normal",
+def svg_text(x: float, y: float, text: str, size: int = 12, anchor: str = "middle", weight: str = "normal",
           fill: str = "#1a1a1a") -> str:
     return (f"<text x='{x:.0f}' y='{y:.0f}' {FONT} font-size='{size}' font-weight='{weight}' fill='{fill}' "
             f"text-anchor='{anchor}'>{escape(text)}</text>")
@@ -46,14 +46,14 @@ def risk_heatmap(org: Organisation, risks: list[Risk], residual: bool, title: st
         x += item_w
     height = top + n_l * cell_h + 80 + 20 * row
     body = [f"<rect width='{width}' height='{height}' fill='#ffffff'/>",
-            _text(left + n_i * cell_w / 2, 24, title, 14, weight="bold")]
+            svg_text(left + n_i * cell_w / 2, 24, title, 14, weight="bold")]
     cells: dict[tuple[int, int], list[str]] = {}
     for risk in risks:
         rated = risk.residual if residual else risk
         cells.setdefault((rated.likelihood, rated.impact), []).append(risk.id)
     for li, level in enumerate(crit.likelihood):
         y = top + (n_l - 1 - li) * cell_h
-        body.append(_text(left - 8, y + cell_h / 2 + 4, f"{level.level} {level.name}", 11, "end"))
+        body.append(svg_text(left - 8, y + cell_h / 2 + 4, f"{level.level} {level.name}", 11, "end"))
         for ii in range(n_i):
             x = left + ii * cell_w
             band = crit.band(level.level * (ii + 1))
@@ -61,20 +61,21 @@ def risk_heatmap(org: Organisation, risks: list[Risk], residual: bool, title: st
                         f"fill-opacity='0.85' stroke='#ffffff' stroke-width='2'/>")
             ids = cells.get((level.level, ii + 1), [])
             for row, chunk in enumerate(textwrap.wrap(" ".join(ids), 16)[:3]):
-                body.append(_text(x + cell_w / 2, y + 22 + row * 15, chunk, 11, weight="bold"))
+                body.append(svg_text(x + cell_w / 2, y + 22 + row * 15, chunk, 11, weight="bold"))
             if not ids:
-                body.append(_text(x + cell_w / 2, y + cell_h / 2 + 4, str(level.level * (ii + 1)), 10,
+                body.append(svg_text(x + cell_w / 2, y + cell_h / 2 + 4, str(level.level * (ii + 1)), 10,
                                   fill="#ffffff"))
     for ii, level in enumerate(crit.impact):
-        body.append(_text(left + ii * cell_w + cell_w / 2, top + n_l * cell_h + 18, f"{level.level} {level.name}", 11))
-    body.append(_text(left + n_i * cell_w / 2, top + n_l * cell_h + 40, "Impact", 12, weight="bold"))
+        body.append(svg_text(left + ii * cell_w + cell_w / 2, top + n_l * cell_h + 18, f"{level.level} {level.name}",
+                             11))
+    body.append(svg_text(left + n_i * cell_w / 2, top + n_l * cell_h + 40, "Impact", 12, weight="bold"))
     body.append(f"<text x='20' y='{top + n_l * cell_h / 2:.0f}' {FONT} font-size='12' font-weight='bold' "
                 f"transform='rotate(-90 20 {top + n_l * cell_h / 2:.0f})' text-anchor='middle'>Likelihood</text>")
     for x, row, colour, label in legend:
         y = top + n_l * cell_h + 56 + 20 * row
         body.append(f"<rect x='{x}' y='{y}' width='14' height='14' fill='{colour}'/>")
-        body.append(_text(x + 20, y + 12, label, 11, "start"))
-    return _svg(width, height, body, title)
+        body.append(svg_text(x + 20, y + 12, label, 11, "start"))
+    return svg_figure(width, height, body, title)
 
 
 # the site's content column and a printed A4 page both show about 700 px: a chart up to this width is drawn at
@@ -147,9 +148,9 @@ def _tree_chart(org: Organisation) -> str | None:
         body.append(f"<rect x='{bx:.0f}' y='{by:.0f}' width='{box_w}' height='{box_h}' rx='6' fill='#ffffff' "
                     f"stroke='{colour}' stroke-width='2'/>")
         for i, line in enumerate(textwrap.wrap(role.title, 24)[:2]):
-            body.append(_text(bx + box_w / 2, by + 19 + i * 15, line, 13, weight="bold"))
-        body.append(_text(bx + box_w / 2, by + box_h - 9, _holder(role), 12, fill="#4a4a4a"))
-    return _svg(width, height, body, f"{org.org.name} organisation chart")
+            body.append(svg_text(bx + box_w / 2, by + 19 + i * 15, line, 13, weight="bold"))
+        body.append(svg_text(bx + box_w / 2, by + box_h - 9, _holder(role), 12, fill="#4a4a4a"))
+    return svg_figure(width, height, body, f"{org.org.name} organisation chart")
 
 
 def _outline_chart(org: Organisation) -> str:
@@ -183,6 +184,6 @@ def _outline_chart(org: Organisation) -> str:
         title = textwrap.shorten(role.title, 54, placeholder="...")
         body.append(f"<rect x='{bx}' y='{by}' width='{box_w}' height='{box_h}' rx='6' fill='#ffffff' "
                     f"stroke='{colour}' stroke-width='2'/>")
-        body.append(_text(bx + 10, by + 17, title, 13, "start", weight="bold"))
-        body.append(_text(bx + 10, by + 32, _holder(role), 12, "start", fill="#4a4a4a"))
-    return _svg(width, height, body, f"{org.org.name} organisation chart")
+        body.append(svg_text(bx + 10, by + 17, title, 13, "start", weight="bold"))
+        body.append(svg_text(bx + 10, by + 32, _holder(role), 12, "start", fill="#4a4a4a"))
+    return svg_figure(width, height, body, f"{org.org.name} organisation chart")
