@@ -22,6 +22,7 @@ from generator.model.clauses import catalogue
 from generator.model.datafiles import Competence, Role, Site
 from generator.model.fields import PATH_PART, Function
 from generator.model.locality import country_code, date_locale
+from generator.model.records import REVIEW_INPUTS
 from generator.model.organisation import Organisation
 from generator.model.yaml_source import Source
 from generator.render import figures
@@ -266,6 +267,7 @@ class RenderContext:
             clause=self.clause, documents=self.documents, docs_of_type=self.docs_of_type, tasks_of=self.tasks_of,
             withheld_tasks=self.withheld_tasks, task_groups=task_groups, clauses=self.clauses,
             risk_heatmap=self.risk_heatmap, org_chart=self.org_chart, has=self.has, issued=self.issued,
+            review_inputs=REVIEW_INPUTS,
         )
         if doc.subject is not None and doc.template.meta is not None and doc.template.meta.expand:
             context[doc.template.meta.expand] = doc.subject
