@@ -16,6 +16,7 @@ from generator.model.organisation import Organisation
 from generator.model.records import NONCONFORMITIES, REVIEW_INPUTS
 from generator.model.yaml_source import Source
 from generator.render.document import Document
+from generator.render.render import Functions
 
 SHOWN = 8
 
@@ -143,8 +144,28 @@ def _exercises(org: Organisation, today: dt.date) -> Check:
                              f"{months} months"])
 
 
+def _independence(org: Organisation, today: dt.date) -> Check:
+    """An internal auditor must not audit their own work: a site they are in charge of, or a process their role
+    owns. An external auditor on the team (`external_auditor`) audits those parts instead."""
+    details = []
+    for audit in org.records.audits:
+        if audit.external_auditor:
+            continue
+        for person_id in [audit.lead_auditor, *audit.auditors]:
+            person = org.person.get(person_id)
+            if person is None:
+                continue
+            own = [f"site {s}" for s in audit.sites if s in org.site
+                   and Functions(org).at(org.site[s]).in_charge().key in person.roles]
+            own += [f"process {p.id}" for p in org.processes if p.id in audit.processes and p.owner in person.roles]
+            if own:
+                details.append(f"{audit.id}: {person.name} audited their own area ({', '.join(own)})")
+    return Check("auditors-independent", "No internal auditor audited their own work", not details,
+                 details or [f"{len(org.records.audits)} audits, each by auditors independent of the area"])
+
+
 EVIDENCE: tuple[Callable[[Organisation, dt.date], Check], ...] = (
-    _audits, _review, _actions, _operating, _objectives, _exercises)
+    _audits, _independence, _review, _actions, _operating, _objectives, _exercises)
 
 
 def evidence(org: Organisation, today: dt.date) -> list[Check]:

@@ -22,8 +22,8 @@ from generator.model.clauses import catalogue
 from generator.model.datafiles import Competence, Role, Site
 from generator.model.fields import PATH_PART, Function
 from generator.model.locality import country_code, date_locale
-from generator.model.records import REVIEW_INPUTS
 from generator.model.organisation import Organisation
+from generator.model.records import REVIEW_INPUTS
 from generator.model.yaml_source import Source
 from generator.render import figures
 from generator.render.applicability import APPLICABILITY_FILE, Applicability, decide, template_findings
