@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from generator.model.load import load
 from generator.model.record_import import import_records
 
+from ..conftest import smsgen
 from .test_records import with_records
 
 HEADER = "id,raised,source,reference,clause,site,nonconformity,cause,action,owner,due,completed,verification.by," \
@@ -63,3 +64,12 @@ def test_an_unknown_kind_is_refused(mini, tmp_path):
     (tmp_path / "x.csv").write_text("id\nA-1\n", encoding="utf-8")
     added, findings = import_records(mini.data_dir, "minutes", tmp_path / "x.csv", "x.csv")
     assert added == 0 and "unknown kind of record 'minutes'" in findings[0].message
+
+
+def test_the_command_imports_then_reports_what_the_rows_name_that_the_data_does_not_know(mini, tmp_path, capsys):
+    (tmp_path / "t.csv").write_text("id,date,title,kind,trainer,attendees\n"
+                                    "TR-09,2026-11-02,Patrols,refresher,Bob Baker,cal;zed\n", encoding="utf-8")
+    assert smsgen(mini, "records", "import", "training", str(tmp_path / "t.csv")) == 2
+    out, err = capsys.readouterr()
+    assert "1 record(s) added to data/records/training.yml" in out
+    assert "data/records/training.yml:" in err and "unknown person id 'zed'" in err
