@@ -62,7 +62,7 @@ def make_environment(ws: Workspace) -> jinja2.Environment:
     )
     # extract: look a key up in a mapping, so lists of keys map to records: roles | map('extract', data.role)
     env.filters.update(longdate=longdate, join_and=join_and, in_sentence=in_sentence, a=with_article, plural=plural,
-                       every=every,
+                       every=every, md=finalize,
                        country_code=country_code, extract=lambda key, mapping: mapping[key])
     # roles | selectattr("approves", "containing", "form")
     env.tests["containing"] = lambda sequence, item: item in sequence
@@ -391,6 +391,8 @@ def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None =
     locale = date_locale(org.org.address.country)
     env.filters["longdate"] = functools.partial(longdate, locale=locale)
     env.finalize = functools.partial(finalize, locale=locale)
+    # data built into Markup a macro marks safe (a bolded role title, a list of site names) is escaped first
+    env.filters["md"] = env.finalize
     context = RenderContext(org, documents, applicability)
     # Role-expanded documents (job descriptions) go last: they list the tasks every other document assigns.
     for doc in sorted(documents, key=lambda d: d.template.meta is not None and d.template.meta.expand == "role"):

@@ -96,7 +96,7 @@ def test_an_internal_auditor_never_audits_their_own_area(mini):
          "and the security function\n", "")
     found = [f for f in run(mini).findings if f.code == "consistency.auditor-independence"]
     assert len(found) == 1 and "Operations Manager leads the internal audit and owns" in found[0].message
-    assert found[0].path == "data/roles.yml" and found[0].line == 13
+    assert found[0].path == "data/roles.yml" and found[0].line == 14
 
 
 def test_a_planned_control_is_never_described_as_in_place(reference_outcome):
