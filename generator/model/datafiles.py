@@ -22,6 +22,7 @@ from generator.model.fields import (
     WebAddress,
     WorkspaceFile,
 )
+from generator.model.gap import GapAnalysisFile
 from generator.model.locality import Country, postal_address
 from generator.model.profile import IMPLIED
 from generator.model.programmes import Programme, known_programme, programmes
@@ -621,6 +622,9 @@ class Cycle(Strict):
                                                              "often")
     context_review_months: int = Field(12, ge=1, le=36, description="The context and interested parties are "
                                                                      "reviewed this often")
+    awareness_months: int = Field(12, ge=1, le=36, description="Security awareness is refreshed for everyone this "
+                                                                "often")
+    refresher_months: int = Field(24, ge=1, le=60, description="Role training (competence) is refreshed this often")
     evidence_months: int = Field(3, ge=1, le=24, description="Before Stage 1, records show the SMS operating in "
                                                                 "each of the last this many months")
     partner_review_months: PartnerReview = Field(default_factory=PartnerReview,
@@ -676,5 +680,6 @@ DATA_FILES: dict[str, type[Strict]] = {
 OPTIONAL_DATA_FILES: dict[str, type[Strict]] = {
     "applicability.yml": ApplicabilityFile,
     "cycle.yml": CycleFile,
+    "gap_analysis.yml": GapAnalysisFile,
     **RECORD_FILES,
 }
