@@ -201,8 +201,8 @@ def notification_steps(org: Organisation, documents: list[Document], source: Sou
                 continue
             message = f"{req.id}: no issued procedure carries the duty to notify {obligation.notify} " \
                       f"{obligation.deadline}"
-            hint = "the incident procedure lists every duty of the legal register in its notification duties: restore it in " \
-                   "this workspace's version, or give the duty its own step"
+            hint = "the incident procedure lists every duty of the legal register in its notification duties: " \
+                   "restore it in this workspace's version, or give the duty its own step"
             findings.append(_at(source, "legal.yml", ("requirements", i, "obligations", j), message,
                                 "consistency.notification-step", hint, Severity.error))
     return findings

@@ -3,7 +3,9 @@ generator.cli.commands, imported only when that command runs, so `smsgen --help`
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
+from generator.model.record_import import KINDS
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.site.registry import DEFAULT_BACKEND, SITE_BACKENDS
 
@@ -19,6 +21,13 @@ def days(text: str) -> int:
     if not 0 <= value <= MAX_DAYS:
         raise argparse.ArgumentTypeError(f"{value} is outside 0 to {MAX_DAYS} days")
     return value
+
+
+def date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -135,6 +144,29 @@ def parser() -> argparse.ArgumentParser:
                    help="show how each override (or the one at PATH, e.g. procedures/document-control.md.j2) differs "
                         "from the current default: whole files, or section by section for `extends: default`")
     s.set_defaults(handler="workspace:templates")
+    gap = sub.add_parser("gap", help="gap analysis: the questionnaire, a client's workbook, the gap report and "
+                                     "implementation plan").add_subparsers(dest="gap_command", required=True,
+                                                                           metavar="ACTION")
+    s = gap.add_parser("start", help="write the questionnaire to data/gap_analysis.yml (never over an existing one)")
+    s.add_argument("--xlsx", metavar="FILE", help="also write it as a workbook for a client to fill in")
+    s.add_argument("--by", metavar="PERSON", help="who assesses: a person id or a name (default: the SMS manager)")
+    s.add_argument("--date", type=date, metavar="YYYY-MM-DD", help="date of the gap analysis (default: today)")
+    s.add_argument("--kickoff", type=date, metavar="YYYY-MM-DD",
+                   help="the day the implementation starts (default: the first Monday two weeks after --date)")
+    s.set_defaults(handler="gap:start")
+    s = gap.add_parser("import", help="read a returned workbook into data/gap_analysis.yml")
+    s.add_argument("file", metavar="FILE")
+    s.add_argument("--force", action="store_true", help="where the workbook and the file differ, take the workbook's")
+    s.set_defaults(handler="gap:import_workbook")
+    s = gap.add_parser("report", help="write the gap report and the implementation plan to dist/gap/")
+    s.set_defaults(handler="gap:report")
+    records = sub.add_parser("records", help="the records of the SMS in operation (data/records/)").add_subparsers(
+        dest="records_command", required=True, metavar="ACTION")
+    s = records.add_parser("import", help="append the rows of a CSV or XLSX log (one record per row, a header of "
+                                          "field names; nested fields as verification.by; lists separated by ';')")
+    s.add_argument("kind", choices=tuple(KINDS), help="the kind of record: its file in data/records/")
+    s.add_argument("file", metavar="FILE")
+    s.set_defaults(handler="records:import_table")
     s = sub.add_parser("completion", help="print the shell completion script (bash or zsh); "
                        "load it with eval \"$(smsgen completion bash)\"")
     s.add_argument("shell", choices=("bash", "zsh"))

@@ -33,6 +33,7 @@ from generator.model.datafiles import (
     Strict,
     codes_of,
 )
+from generator.model.gap import GapAnalysis, GapAnalysisFile
 from generator.model.profile import Vocabulary
 from generator.model.records import Records
 
@@ -81,6 +82,7 @@ class Organisation:
         self.decisions: list[Decision] = _file(f, "applicability.yml", ApplicabilityFile).decisions
         self.cycle: Cycle = _file(f, "cycle.yml", CycleFile).cycle
         self.records: Records = Records.of(f)
+        self.gap: GapAnalysis | None = _file(f, "gap_analysis.yml", GapAnalysisFile).gap_analysis
         # the words sites and templates are decided in: built-in and sector overlays' (set by `load`)
         self.vocabulary = Vocabulary()
 

@@ -13,6 +13,7 @@ from generator.base.findings import Findings, Severity
 from generator.model.clauses import catalogue
 from generator.model.datafiles import PlannedControl, Role
 from generator.model.fields import Function
+from generator.model.gap import questionnaire_clauses
 from generator.model.organisation import Organisation
 from generator.model.records import NONCONFORMITIES
 from generator.model.yaml_source import PathKey, Source
@@ -407,10 +408,53 @@ def _states_number(text: str, number: float) -> bool:
     return any(abs(n - number) < 1e-9 for n in found)
 
 
+# --- gap_analysis.yml (optional) -------------------------------------------------------------------------------
+
+GAP = "gap_analysis.yml"
+
+
+def gap_analysis(r: Report) -> None:
+    """Every answer names a clause of the questionnaire once and an owner who exists; the dates can be planned from;
+    what the report would otherwise take on trust (in place with no evidence, not applicable with no reason) is
+    flagged."""
+    gap = r.org.gap
+    if gap is None:
+        return
+    asked = [c.number for c in questionnaire_clauses()]
+    seen: dict[str, int] = {}
+    for i, answer in enumerate(gap.clauses):
+        loc = ("gap_analysis", "clauses", i)
+        r.ref(GAP, (*loc, "clause"), answer.clause, asked, "ISO 28000 clause")
+        if answer.clause in seen:
+            r.bad(GAP, (*loc, "clause"), f"clause {answer.clause} is answered twice (also "
+                  f"clauses[{seen[answer.clause]}])", "keep one answer per clause", "data.duplicate-id")
+        seen.setdefault(answer.clause, i)
+        r.ref(GAP, (*loc, "owner"), answer.owner, r.org.person, "person id")
+        if answer.status == "in_place" and answer.evidence is None:
+            r.bad(GAP, (*loc, "status"), f"{answer.clause} is in place with no evidence", "say what was seen in "
+                  "`evidence:` (a document, a record, an interview): a certification body asks", "data.gap-evidence",
+                  Severity.warning)
+        if answer.status == "not_applicable" and answer.notes is None:
+            r.bad(GAP, (*loc, "status"), f"{answer.clause} is not applicable with no reason", "give the reason in "
+                  "`notes:`: ISO 28000 lets no clause be left out without a justification", "data.gap-evidence",
+                  Severity.warning)
+    missing = [n for n in asked if n not in seen]
+    if missing:
+        r.bad(GAP, ("gap_analysis", "clauses"), f"{len(missing)} clause(s) not in the gap analysis: "
+              + ", ".join(missing), "the report counts them as not assessed and plans them as absent",
+              "data.gap-missing", Severity.warning)
+    for name, date, after, what in (("stage1_target", gap.stage1_target, gap.kickoff, "the kickoff"),
+                                    ("stage2_target", gap.stage2_target, gap.stage1_target, "the Stage 1 target")):
+        if date is not None and after is not None and date <= after:
+            r.bad(GAP, ("gap_analysis", name), f"{name} ({date}) is not after {what} ({after})",
+                  "the audits come after the implementation they assess", "data.dates", Severity.error)
+
+
 RULES: tuple[Callable[[Report], None], ...] = (
     unique_identifiers, scope_and_context, reporting_lines, functions_held_once, vocabulary_words, people_and_roles,
     objectives, risk_criteria, risks, planned_controls, collective_bodies, external_roles,
-    processes_partners_scenarios, record_identifiers, audit_records, review_and_action_records, event_records)
+    processes_partners_scenarios, record_identifiers, audit_records, review_and_action_records, event_records,
+    gap_analysis)
 
 
 def cross_check(org: Organisation, sources: dict[str, Source], also_known: dict[str, set] | None = None) -> Findings:
