@@ -57,7 +57,7 @@ def test_serve_rebuild_regenerates_pages_and_navigation_on_every_rebuild(mini, t
     site = tmp_path / "served"
     done = rebuild(mini, site_backend("mkdocs"), site)
     assert done.built, done.findings
-    page = mini.docs_dir / "procedures" / "MF-PR-01.md"
+    page = mini.docs_dir / "procedures" / "MF-PR-12.md"
     assert "Hull yard" in page.read_text(encoding="utf-8")
     config = done.request.config()
     assert config["site_name"] == "Mini Freight SMS" and config["nav"][0] == {"Home": "index.md"}
@@ -67,4 +67,4 @@ def test_serve_rebuild_regenerates_pages_and_navigation_on_every_rebuild(mini, t
         encoding="utf-8")
     assert rebuild(mini, site_backend("mkdocs"), site).built
     assert "Hull trailer park" in page.read_text(encoding="utf-8")
-    assert "Hull trailer park" in (site / "procedures" / "MF-PR-01" / "index.html").read_text(encoding="utf-8")
+    assert "Hull trailer park" in (site / "procedures" / "MF-PR-12" / "index.html").read_text(encoding="utf-8")
