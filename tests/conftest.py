@@ -21,6 +21,10 @@ from generator.publish.export import plan_export
 from generator.publish.export.registry import EXPORTERS
 
 REPO = PACKAGE_ROOT
+# Every test runs on the same day unless it pins its own: the reference organisation's records (data/records/) are
+# judged against today (an action overdue, a month with no record), and a suite that passes today must pass next
+# year. A test that sets SMSGEN_NOW itself (monkeypatch) gets this day back afterwards.
+os.environ.setdefault("SMSGEN_NOW", "2026-11-24T12:00:00+00:00")
 TESTS = Path(__file__).resolve().parent
 LAYERS = ("unit", "integration", "browser")
 

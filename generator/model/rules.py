@@ -402,9 +402,13 @@ def event_records(r: Report) -> None:
                       "data.record-action", Severity.error)
 
 
+NUMBER_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
 def _states_number(text: str, number: float) -> bool:
-    """Whether `text` states `number` (2, 2.0 and 2.00 are the same number; 1,000 is a thousand)."""
+    """Whether `text` states `number` (2, 2.0 and 2.00 are the same number; 1,000 is a thousand; "two" is 2)."""
     found = [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)]
+    found += [float(NUMBER_WORDS[w]) for w in re.findall(r"[a-z]+", text.lower()) if w in NUMBER_WORDS]
     return any(abs(n - number) < 1e-9 for n in found)
 
 
