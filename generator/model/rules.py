@@ -402,7 +402,8 @@ def event_records(r: Report) -> None:
                       "data.record-action", Severity.error)
 
 
-NUMBER_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())}
+NUMBER_WORDS = {w: n for n, w in enumerate(("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                                            "nine", "ten", "eleven", "twelve"))}
 
 
 def _states_number(text: str, number: float) -> bool:

@@ -136,19 +136,27 @@ def actions_page(org: Organisation, today: dt.date) -> str:
 
 
 def incidents_page(org: Organisation) -> str:
+    """One section per incident: what happened, and each notification against the deadline of its legal duty."""
     duties = {req.id: req for req in org.legal}
+    page = "records/incidents.md"
     lines = ["# Security incident log", ""]
-    body = []
     for i in sorted(org.records.incidents, key=lambda i: i.occurred):
-        told = "; ".join(f"{md_escape(n.to)} ({md_escape(n.requirement)}) at {n.made:%Y-%m-%d %H:%M}"
-                         + _late(i.discovered or i.occurred, n, duties.get(n.requirement))
-                         for n in i.notifications) or "—"
-        body.append((md_escape(i.id), f"{i.occurred:%Y-%m-%d %H:%M}", md_escape(i.site or "in transit"),
-                     i.severity, md_escape(i.category), md_escape(i.description), told,
-                     _action_link("records/incidents.md", i.action), i.closed or "open"))
-    lines += _table(("ID", "Occurred", "Site", "Severity", "Category", "What happened", "Notified", "Action",
-                     "Closed"), body)
-    return front_matter({"title": "Incidents"}) + "\n".join(lines) + "\n"
+        told = "<br>".join(f"{md_escape(n.to)} ({md_escape(n.requirement)}) at {n.made:%Y-%m-%d %H:%M}"
+                           + _late(i.discovered or i.occurred, n, duties.get(n.requirement))
+                           for n in i.notifications) or "none required"
+        site = f"{i.site} {md_escape(org.site[i.site].name)}" if i.site in org.site else "in transit or online"
+        lines += [f"## {md_escape(i.id)}: {md_escape(i.category)}", "",
+                  *_table(("Field", "Entry"), [
+                      ("Occurred", f"{i.occurred:%Y-%m-%d %H:%M}" + (f", discovered {i.discovered:%Y-%m-%d %H:%M}"
+                                                                      if i.discovered else "")),
+                      ("Site", site), ("Severity", i.severity.capitalize()),
+                      ("Reported by", _name(org, i.reported_by)),
+                      ("What happened", md_escape(i.description)),
+                      ("Risks", ", ".join(md_escape(r) for r in i.risks) or "—"),
+                      ("Notified", told),
+                      ("Corrective action", _action_link(page, i.action)),
+                      ("Closed", str(i.closed or "open"))]), ""]
+    return front_matter({"title": "Incidents"}) + "\n".join(lines)
 
 
 def _late(start: dt.datetime, note: NotificationMade, requirement: LegalRequirement | None) -> str:

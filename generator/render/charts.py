@@ -3,6 +3,7 @@ nothing fetched): an objective's readings against its target, corrective actions
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from generator.model.records import CorrectiveAction, ObjectiveReadings
 from generator.render.figures import svg_figure, svg_text
@@ -12,8 +13,12 @@ GRID = "#d0d0d0"
 
 
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
-    step = (high - low) / (count - 1) if high > low else 1.0
-    return [low + i * step for i in range(count)]
+    """Round values (steps of 1, 2 or 5 times a power of ten) from `low` to `high`, about `count` of them."""
+    raw = (high - low) / max(count - 1, 1) or 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step) * step
+    return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
 
 
 def objective_trend(series: ObjectiveReadings, title: str) -> str:
@@ -36,7 +41,7 @@ def objective_trend(series: ObjectiveReadings, title: str) -> str:
     for tick in _ticks(low, high):
         body.append(f"<line x1='{left}' y1='{y(tick):.1f}' x2='{width - right}' y2='{y(tick):.1f}' "
                     f"stroke='{GRID}' stroke-width='1'/>")
-        body.append(svg_text(left - 6, y(tick) + 4, f"{tick:.3g}", 10, anchor="end"))
+        body.append(svg_text(left - 6, y(tick) + 4, f"{tick:g}", 10, anchor="end"))
     body.append(f"<line x1='{left}' y1='{y(series.target):.1f}' x2='{width - right}' y2='{y(series.target):.1f}' "
                 f"stroke='{NEUTRAL}' stroke-width='2' stroke-dasharray='6 4'/>")
     body.append(svg_text(width - right, y(series.target) - 6, f"target {series.target:g}", 10, anchor="end",

@@ -194,3 +194,12 @@ def test_a_form_classified_above_its_users_is_reported(mini):
     edit(override, "record_classification: confidential", "classification: confidential")
     found = [f for f in run(mini).findings if f.code == "set.form-hidden"]
     assert found and "record_classification" in (found[0].hint or "")
+
+
+def test_records_are_published_only_to_audiences_cleared_for_them(audience_sites):
+    """Records name people and incidents: confidential (the incident log restricted), so neither the employees'
+    nor the public site has a records page, nor a link to one."""
+    _, _, sites = audience_sites
+    for audience, (site, docs) in sites.items():
+        assert not (site / "records").exists() and not (docs / "records").exists(), audience
+        assert "records/index" not in (site / "index.html").read_text(encoding="utf-8"), audience

@@ -168,3 +168,19 @@ def test_every_register_page_carries_its_classification_and_the_uncontrolled_mar
             for number, page in enumerate(reader.pages, 1):
                 text = " ".join(page.extract_text().split())
                 assert f"{level.value.capitalize()} · Uncontrolled when printed" in text, (name, number)
+
+
+def test_the_pack_carries_the_records_summary_at_the_certification_body_s_level(approved, stage1_pack):
+    """What the SMS has done (issue 15): audit programme status, audit reports, review minutes and the corrective
+    action log, confidential like the readiness report; the incident log (restricted) stays out."""
+    with zipfile.ZipFile(stage1_pack) as archive:
+        reader = pypdf.PdfReader(archive.open("records/records-summary.pdf"))
+        text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+        readme = archive.read("README.txt").decode("utf-8")
+    org = run(approved).org
+    assert "Internal audit programme status" in text and "Corrective action log" in text
+    assert all(f"Management review minutes {r.id}" in text for r in org.records.reviews)
+    assert all(f"Internal audit report {a.id}" in text for a in org.records.audits)
+    assert all(a.id in text for a in org.records.actions)
+    assert "Security incident log" not in text and not any(i.description[:40] in text for i in org.records.incidents)
+    assert "Confidential" in text and "records/records-summary.pdf" in readme
