@@ -115,3 +115,19 @@ def test_a_planned_control_is_never_described_as_in_place(reference_outcome):
                     unmarked.append(f"{doc.id}: {control.control}")
                 start = doc.body.find(text, start + 1)
     assert not unmarked, unmarked
+
+
+ASSESSES_RISK = re.compile(r"^(re)?assesses\b[^.;]*\brisks?\b|\b(runs|conducts|carries out|leads)\b[^.;]*"
+                           r"\brisk assessments?\b", re.I)
+
+
+@pytest.mark.parametrize("outcome", ["reference_outcome", "mini_outcome", "pharma_outcome", "broker_outcome",
+                                     "port_outcome"])
+def test_who_assesses_risk_is_one_role_in_every_document(outcome, request):
+    """Who assesses risk is stated one way: every task of assessing or reassessing risks, in every document of every
+    organisation, falls to the role holding the risk coordinator function."""
+    result = request.getfixturevalue(outcome)
+    coordinator = result.org.function["risk_coordinator"].key
+    assessors = {role: [f"{t.document.id}: {t.text}"[:100] for t in tasks if ASSESSES_RISK.search(str(t.text))]
+                 for role, tasks in result.result.tasks.items()}
+    assert {role for role, found in assessors.items() if found} == {coordinator}, assessors
