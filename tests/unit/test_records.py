@@ -7,6 +7,7 @@ import datetime as dt
 from generator.checks.evidence import evidence
 from generator.model.clauses import iso28000
 from generator.model.load import load
+from generator.publish.records import external_page, incidents_page
 
 from ..conftest import edit
 
@@ -202,3 +203,59 @@ def test_an_auditor_auditing_their_own_site_without_an_external_auditor_fails(mi
     edit(mini.data_dir / "records" / "audits.yml", "    external_auditor: Pat Lane, ISO 28000 lead auditor\n", "")
     assert checks(mini)["auditors-independent"].details == [
         "IA-01: Ann Archer audited their own area (site HO)"]
+
+
+EXTERNAL = """\
+# yaml-language-server: $schema=../.schema/external_audits.schema.json
+audits:
+  - id: CB-S1
+    body: Example Certification Ltd
+    stage: stage1
+    start: 2026-11-18
+    lead_auditor: Dana Reed
+    outcome: Ready for Stage 2 once the area of concern is closed.
+    findings:
+      - {id: CB-S1-01, grade: area_of_concern, clause: "9.3", text: Minutes do not record resources., action: CA-01}
+      - {id: CB-S1-02, grade: observation, clause: "7.5", text: Two forms carry an old logo.}
+"""
+
+INCIDENTS = """\
+# yaml-language-server: $schema=../.schema/incidents.schema.json
+incidents:
+  - id: INC-01
+    occurred: 2026-10-01T08:00:00
+    discovered: 2026-10-01T09:00:00
+    site: HO
+    severity: serious
+    category: Personal data breach
+    description: A laptop with driver records was stolen from a car.
+    reported_by: ann
+    notifications:
+      - {requirement: L-01, made: 2026-10-04T12:00:00, to: the ICO}
+"""
+
+
+def test_certification_body_findings_are_tracked_to_closure_and_named_in_the_report(mini):
+    with_records(mini, **{"external_audits.yml": EXTERNAL})
+    org, findings, _ = load(mini)
+    assert [str(f) for f in findings if f.severity >= 2] == []
+    page = external_page(org, org.records.external_audits, DAY)
+    assert "CB-S1: Stage 1 by Example Certification Ltd" in page
+    assert "| CB-S1-01 | Area of concern | 9.3 | Minutes do not record resources. |" in page
+    assert "closed, verified effective | Thirty days of complete gate logs." in page
+    # an area of concern with no corrective action is a data error at its line
+    with_records(mini, **{"external_audits.yml": EXTERNAL.replace(", action: CA-01}", "}")})
+    _, findings, _ = load(mini)
+    assert any(f.code == "data.record-action" and f.path == "data/records/external_audits.yml" and f.line == 10
+               for f in findings), [str(f) for f in findings]
+
+
+def test_a_notification_after_its_legal_deadline_is_marked_late(mini):
+    edit(mini.data_dir / "legal.yml", "obligations: [Protect personal data of drivers and consignees]",
+         "obligations: [Protect personal data of drivers and consignees, {notify: the ICO, within_hours: 72, "
+         "when: a personal data breach likely to harm people}]")
+    with_records(mini, **{"incidents.yml": INCIDENTS})
+    org = load(mini)[0]
+    assert "the ICO (L-01) at 2026-10-04 12:00 — **late**" in incidents_page(org)   # 75 hours after discovery
+    edit(mini.data_dir / "records" / "incidents.yml", "made: 2026-10-04T12:00:00", "made: 2026-10-03T12:00:00")
+    assert "the ICO (L-01) at 2026-10-03 12:00 (within 72 hours: met)" in incidents_page(load(mini)[0])
