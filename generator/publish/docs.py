@@ -107,10 +107,12 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
     for rel in set(previous) - set(pages):
         if within(docs_dir / rel, docs_dir):   # the manifest is a file on disk: never follow it out of docs/
             (docs_dir / rel).unlink(missing_ok=True)
-            # a folder only smsgen's pages were in goes with them (roles/ on a site that has no role pages)
+            # a folder only smsgen's pages were in goes with them (roles/ on a site that has no role pages), and
+            # so does a folder of such folders (records/ with its audits/ and reviews/)
             folder = (docs_dir / rel).parent
-            if folder != docs_dir and folder.is_dir() and not any(folder.iterdir()):
+            while folder != docs_dir and folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+                folder = folder.parent
     write_if_changed(manifest, "\n".join(sorted(pages)) + "\n")
     return Generated(nav, sorted(pages))
 

@@ -11,7 +11,7 @@ from generator.control.register import load_register
 
 from ..conftest import edit, smsgen
 
-DOC = "MF-PR-01"
+DOC = "MF-PR-04"   # risk assessment: its table of sites prints the site names
 # The mini organisation's director (Ann) holds the document controller, SMS manager and top management functions,
 # so by default she is the author of DOC (owner: document controller) and its approver (SMS manager): tests that have
 # Ann approve it name Bob, who submits it, as its author.
@@ -62,7 +62,7 @@ def test_full_lifecycle_with_approval_bound_to_content(mini, now, capsys):
     edit(mini.data_dir / "sites.yml", "name: Hull yard", "name: Hull container yard")
     changed = {f.message.split()[0]: f for f in control_codes(mini, controlled=True)["control.changed-since-approval"]}
     message = changed[DOC].message.replace("\n    ", "\n")
-    assert "-- **Hull yard**" in message and "+- **Hull container yard**" in message
+    assert "-| YD Hull yard |" in message and "+| YD Hull container yard |" in message
     preview = run(mini)
     assert preview.states[DOC].status == "changed" and preview.states[DOC].revision == "2 (draft)"
     assert smsgen(mini, "build", "--controlled", "--no-site") == 1
