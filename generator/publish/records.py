@@ -16,6 +16,7 @@ from generator.model.organisation import Organisation
 from generator.model.records import (
     REVIEW_INPUTS,
     CorrectiveAction,
+    Exercise,
     ExternalAudit,
     InternalAudit,
     ManagementReview,
@@ -190,6 +191,51 @@ def external_page(org: Organisation, audits: list[ExternalAudit], today: dt.date
     return front_matter({"title": "Certification audits"}) + "\n".join(lines)
 
 
+def programme_page(org: Organisation, today: dt.date) -> str:
+    """The internal audit programme as carried out: each clause and site with when it was last audited, by which
+    audits, and the findings raised against it."""
+    page, since = "records/audit-programme.md", org.cycle.internal_audit_months
+    done = audited_clauses(org, today)
+    lines = ["# Internal audit programme: status", "",
+             f"Every clause and every site in scope is audited within {since} months (cycle.yml). State on {today}.",
+             "", "## Clauses", ""]
+    body = []
+    for clause in (c for c in iso28000() if c.depth >= 1):
+        audits = [a for a in org.records.audits if any(clause.number == n or clause.number.startswith(n + ".")
+                                                       for n in a.clauses)]
+        found = [f for a in org.records.audits for f in a.findings if f.clause == clause.number]
+        body.append((md_escape(clause.label), done.get(clause.number, "**not audited**"),
+                     ", ".join(f"[{md_escape(a.id)}]({page_link(page, f'records/audits/{a.id}.md')})"
+                               for a in audits) or "—",
+                     ", ".join(f"{md_escape(f.id)} ({GRADES[f.grade].lower()})" for f in found) or "none"))
+    lines += _table(("Clause", "Last audited in the cycle", "Audits", "Findings"), body)
+    sites = audited_sites(org, today, since)
+    lines += ["", "## Sites", "", *_table(("Site", "Last audited", "Audits"), [
+        (f"{code} {md_escape(org.site[code].name)}", sites.get(code, "**not audited**"),
+         ", ".join(md_escape(a.id) for a in org.records.audits if code in a.sites) or "—")
+        for code in org.scope.sites if code in org.site]), ""]
+    return front_matter({"title": "Audit programme status"}) + "\n".join(lines)
+
+
+def exercise_page(org: Organisation, exercise: Exercise) -> str:
+    page = f"records/exercises/{exercise.id}.md"
+    scenarios = {s.id: s for s in org.scenarios}
+    lines = [f"# Exercise report {md_escape(exercise.id)}", "",
+             *_table(("Field", "Entry"), [
+                 ("Date and site", f"{exercise.date}, {exercise.site} "
+                                   f"{md_escape(org.site[exercise.site].name) if exercise.site in org.site else ''}"),
+                 ("Kind", exercise.kind.capitalize()),
+                 ("Scenarios", "<br>".join(f"{md_escape(i)} {md_escape(scenarios[i].title)}" for i in exercise.scenarios
+                                           if i in scenarios)),
+                 ("Led by", _name(org, exercise.led_by)),
+                 ("Participants", _names(org, exercise.participants)),
+                 ("Outside parties", md_escape(exercise.external or "none")),
+                 ("Corrective actions", ", ".join(_action_link(page, a) for a in exercise.actions) or "none")]),
+             "", "## Outcome", "", md_escape(exercise.outcome), "", "## Lessons", ""]
+    lines += [f"- {md_escape(lesson)}" for lesson in exercise.lessons] or ["None recorded."]
+    return front_matter({"title": f"Exercise {exercise.id}"}) + "\n".join(lines) + "\n"
+
+
 def coverage_rows(org: Organisation, today: dt.date) -> tuple[list[tuple[str, int, int]], list[tuple[str, int, int]]]:
     """Audit coverage in the cycle: per clause section (clauses audited of all), and per site in scope (0 or 1)."""
     done = audited_clauses(org, today)
@@ -208,7 +254,8 @@ def summary_page(org: Organisation, today: dt.date, sees: Callable[[str], bool])
     lines = ["# Records summary", "",
              f"What the SMS of {md_escape(org.org.legal_entity)} has done, from its records, on {today}.", "",
              "## Internal audit programme status", "",
-             f"Cycle: every clause and site within {org.cycle.internal_audit_months} months.", "",
+             f"Cycle: every clause and site within {org.cycle.internal_audit_months} months. Clause by clause: "
+             f"[audit programme status]({page_link(page, 'records/audit-programme.md')}).", "",
              *_table(("Clause section", "Clauses audited in the cycle"),
                      [(md_escape(label), f"{n} of {total}") for label, n, total in by_section]), "",
              *_table(("Site", "Last audited"),
@@ -238,8 +285,9 @@ def summary_page(org: Organisation, today: dt.date, sees: Callable[[str], bool])
         if rec.actions else ["No corrective action raised yet.", ""]
     lines += ["## Exercises", ""]
     lines += _table(("Exercise", "Date", "Site", "Kind", "Scenarios", "Led by", "Outcome"),
-                    [(md_escape(e.id), e.date, e.site, e.kind, ", ".join(e.scenarios), _name(org, e.led_by),
-                      md_escape(e.outcome)) for e in rec.exercises]) if rec.exercises else ["None recorded yet."]
+                    [(f"[{md_escape(e.id)}]({page_link(page, f'records/exercises/{e.id}.md')})", e.date, e.site,
+                      e.kind, ", ".join(e.scenarios), _name(org, e.led_by), md_escape(e.outcome))
+                     for e in rec.exercises]) if rec.exercises else ["None recorded yet."]
     lines += ["", "## Training and awareness", ""]
     lines += _table(("Session", "Date", "Title", "Kind", "Trainer", "Attendees"),
                     [(md_escape(t.id), t.date, md_escape(t.title), t.kind.replace("_", " "), md_escape(t.trainer),
@@ -305,6 +353,8 @@ def record_pages(org: Organisation, today: dt.date, sees: Callable[[str], bool])
         out.pages["records/dashboard.md"] = text
         out.pages.update({f"records/figures/{n}": svg for n, svg in figures.items()})
         nav.append({"Dashboard": "records/dashboard.md"})
+    out.pages["records/audit-programme.md"] = programme_page(org, today)
+    nav.append({"Audit programme status": "records/audit-programme.md"})
     if rec.audits:
         for a in rec.audits:
             out.pages[f"records/audits/{a.id}.md"] = audit_page(org, a)
@@ -313,6 +363,10 @@ def record_pages(org: Organisation, today: dt.date, sees: Callable[[str], bool])
         for r in rec.reviews:
             out.pages[f"records/reviews/{r.id}.md"] = review_page(org, r)
         nav.append({"Management reviews": [{r.id: f"records/reviews/{r.id}.md"} for r in rec.reviews]})
+    if rec.exercises:
+        for e in rec.exercises:
+            out.pages[f"records/exercises/{e.id}.md"] = exercise_page(org, e)
+        nav.append({"Exercises": [{e.id: f"records/exercises/{e.id}.md"} for e in rec.exercises]})
     if rec.actions:
         out.pages["records/actions.md"] = actions_page(org, today)
         nav.append({"Corrective actions": "records/actions.md"})
@@ -331,8 +385,10 @@ def pack_summary(org: Organisation, today: dt.date, sees: Callable[[str], bool])
     the management review minutes, the internal audit reports, the corrective-action log and certification-body
     findings; the incident log only where the pack's audience may see it. None when there is nothing to give."""
     built = record_pages(org, today, sees)
-    order = ["records/index.md"] + sorted(p for p in built.pages if p.startswith("records/reviews/")) \
+    order = ["records/index.md", "records/audit-programme.md"] \
+        + sorted(p for p in built.pages if p.startswith("records/reviews/")) \
         + sorted(p for p in built.pages if p.startswith("records/audits/")) \
+        + sorted(p for p in built.pages if p.startswith("records/exercises/")) \
         + [p for p in ("records/actions.md", "records/incidents.md", "records/external-audits.md") if p in built.pages]
     if not built.pages:
         return None

@@ -49,6 +49,11 @@ def test_the_records_pages_and_dashboard_are_built_from_the_records(built_site):
         assert all(f.id in page for f in audit.findings)
     minutes = (site / "reviews" / org.records.reviews[0].id / "index.html").read_text(encoding="utf-8")
     assert "not considered" not in minutes and "Whether resources (people, equipment, budget) are adequate" in minutes
+    programme = (site / "audit-programme" / "index.html").read_text(encoding="utf-8")
+    assert "not audited" not in programme and all(a.id in programme for a in org.records.audits)
+    for exercise in org.records.exercises:
+        report = (site / "exercises" / exercise.id / "index.html").read_text(encoding="utf-8")
+        assert f"Exercise report {exercise.id}" in report and all(s in report for s in exercise.scenarios)
     log = (site / "actions" / "index.html").read_text(encoding="utf-8")
     assert all(f'id="{a.id.lower()}"' in log for a in org.records.actions)
     figures = sorted((site / "figures").glob("*.svg"))
