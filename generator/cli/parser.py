@@ -160,6 +160,10 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(handler="gap:import_workbook")
     s = gap.add_parser("report", help="write the gap report and the implementation plan to dist/gap/")
     s.set_defaults(handler="gap:report")
+    s = sub.add_parser("training", help="write awareness and internal-auditor training material (slide decks and "
+                       "quizzes as PDF) from the organisation's data to dist/training/")
+    s.add_argument("--only", choices=("awareness", "auditor"), help="write only this kind (default: both)")
+    s.set_defaults(handler="training:training")
     records = sub.add_parser("records", help="the records of the SMS in operation (data/records/)").add_subparsers(
         dest="records_command", required=True, metavar="ACTION")
     s = records.add_parser("import", help="append the rows of a CSV or XLSX log (one record per row, a header of "
