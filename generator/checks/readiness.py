@@ -8,6 +8,7 @@ from generator.base.clock import today
 from generator.checks.consistency import auditor_independence, consistency, notification_steps
 from generator.checks.evidence import evidence
 from generator.checks.report import Check
+from generator.control.acknowledgements import Obligation
 from generator.control.state import ControlState
 from generator.model.clauses import iso28000
 from generator.model.organisation import Organisation
@@ -21,7 +22,10 @@ POLICY_TOPICS = {"requirements": "meet applicable requirements", "objectives": "
 MEASURABLE = re.compile(r"\d")
 
 
-def readiness(org: Organisation, documents: list[Document], states: dict[str, ControlState]) -> list[Check]:
+def readiness(org: Organisation, documents: list[Document], states: dict[str, ControlState],
+              owed: list[Obligation] | None = None) -> list[Check]:
+    """The readiness checks. `owed` (generator.control.acknowledgements.obligations) adds the awareness check: a
+    caller that has not read the acknowledgements from the audit log leaves it out rather than guess."""
     by_key = {d.key: d for d in documents}
     checks = []
 
@@ -97,4 +101,29 @@ def readiness(org: Organisation, documents: list[Document], states: dict[str, Co
                         "notification duties and auditor independence agree", not inconsistent,
                         [f.message for f in inconsistent] or ["no contradiction found"]))
     checks += evidence(org, today())
+    if owed is not None:
+        checks.append(awareness(owed, states))
     return checks
+
+
+AWARENESS_SHOWN = 8
+
+
+def awareness(owed: list[Obligation], states: dict[str, ControlState]) -> Check:
+    """Clause 7.3: the people who follow a document have acknowledged reading its revision in force, each within its
+    type's grace period. Judged from the acknowledgements recorded (smsgen acknowledge), so it is evidence."""
+    title = "People have read and understood the documents they follow"
+    late = sorted((o for o in owed if o.overdue), key=lambda o: (o.due, o.document.id, o.person.id))
+    if late:
+        listed = [f"{o.person.name}: {o.document.id} revision {o.revision}, due {o.due}" for o in late]
+        shown = listed[:AWARENESS_SHOWN] + ([f"and {len(late) - AWARENESS_SHOWN} more overdue"]
+                                            if len(late) > AWARENESS_SHOWN else [])
+        return Check("awareness", title, False, [f"{len(late)} acknowledgement(s) overdue"] + shown, evidence=True)
+    if not owed:
+        # a document is in force once approved: its state then has an effective date
+        why = "no approved document needs one" if any(s.effective for s in states.values()) \
+            else "no approved document yet"
+        return Check("awareness", title, True, [f"{why}: nobody owes an acknowledgement"], evidence=True)
+    waiting = sum(o.outstanding for o in owed)
+    return Check("awareness", title, True, [f"{len(owed) - waiting} of {len(owed)} acknowledgement(s) made; "
+                                            f"{waiting} outstanding, none overdue"], evidence=True)

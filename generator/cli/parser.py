@@ -87,6 +87,24 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--until", metavar="YYYY-MM-DD", help="last day the delegation applies (default: until revoked)")
     s.add_argument("--revoke", metavar="ID", help="end the delegation ID (e.g. D1) instead")
     s.set_defaults(handler="control:delegate")
+    s = sub.add_parser("acknowledge", help="record that a person has read and understood the revision in force of "
+                       "documents they follow (clause 7.3), or import a sign-off sheet")
+    s.add_argument("ids", nargs="*", metavar="ID", help="document IDs (or template keys)")
+    s.add_argument("--by", metavar="PERSON", help="the person who read them (person id from data/people.yml)")
+    s.add_argument("--date", metavar="YYYY-MM-DD", help="the day they read them (default: today)")
+    s.add_argument("--all-due", action="store_true", help="every document the person still has to acknowledge")
+    s.add_argument("--import", dest="import_file", metavar="FILE", help="record the rows of a CSV or XLSX sign-off "
+                   "sheet or learning-system export (columns person, document, revision, date) instead")
+    s.set_defaults(handler="acknowledge:acknowledge")
+    s = sub.add_parser("acknowledgements", help="who has still to acknowledge reading which documents, and what is "
+                       "overdue, by person")
+    s.add_argument("--person", metavar="PERSON", help="one person (id or e-mail)")
+    s.add_argument("--role", metavar="ROLE", help="what the holders of a role owe through it (role key)")
+    s.add_argument("--site", metavar="SITE", help="the people based at a site (site code)")
+    s.add_argument("--document", metavar="ID", help="one document")
+    s.add_argument("--overdue", action="store_true", help="only what is past its due date")
+    s.add_argument("--csv", metavar="FILE", help="also write the rows listed to a CSV file")
+    s.set_defaults(handler="acknowledge:report")
     s = sub.add_parser("recover", help="complete a document-control action that was interrupted (crash, power loss)")
     s.add_argument("--discard", action="store_true",
                    help="set the interrupted action's journal aside unapplied instead (when it cannot be completed)")

@@ -48,7 +48,21 @@ class DelegationEntry(TypedDict):
     comment: str       # the reason
 
 
-LogEntry = ActionEntry | ReleaseEntry | DelegationEntry
+class AcknowledgementEntry(TypedDict):
+    """A person has read and understood the revision of a document in force (clause 7.3): it changes no register
+    entry, so the log is where it is recorded (generator/control/acknowledgements.py reads it back)."""
+    action: str        # acknowledge
+    document: str
+    revision: str
+    fingerprint: str   # of the approved revision acknowledged, as the register records it
+    by: str            # the person who read it
+    by_name: str
+    at: str            # when it was recorded
+    date: str          # the day the person read it (ISO date)
+    source: str        # how it was recorded: "command", or "import FILE:ROW"
+
+
+LogEntry = ActionEntry | ReleaseEntry | DelegationEntry | AcknowledgementEntry
 
 DOCUMENT_ACTIONS = ("submit", "approve", "reject", "revise", "withdraw", "supersede")
 # The fields each kind of entry must carry, with their JSON types, beyond the chain's own (seq, prev, hash).
@@ -60,6 +74,7 @@ REQUIRED: dict[str, dict[str, tuple[type, ...]]] = {
     "delegate": {"delegation": _STR, "function": _STR, "to": _STR, "by": _STR, "at": _STR, "until": _STR,
                  "comment": _STR},
     "revoke": {"delegation": _STR, "by": _STR, "at": _STR, "comment": _STR},
+    "acknowledge": {"document": _STR, "revision": _STR, "fingerprint": _STR, "by": _STR, "at": _STR, "date": _STR},
 }
 CHAIN_FIELDS: dict[str, tuple[type, ...]] = {"seq": _INT, "prev": _STR, "hash": _STR}
 

@@ -32,6 +32,7 @@ def verify(ws: Workspace, register: Register) -> Findings:
     findings += _documents_explained(ws, register, entries)
     findings += _delegations_explained(ws, register, entries)
     findings += _releases_explained(ws, register, entries)
+    findings += _acknowledgements_explained(ws, register, lines)
     findings += _snapshots(ws, register)
     return findings
 
@@ -102,6 +103,23 @@ def _releases_explained(ws: Workspace, register: Register, entries: list[dict[st
         findings.add("audit.unexplained", Severity.error, f"the register records the releases "
                      f"{', '.join(recorded) or 'none'} but the log {', '.join(logged) or 'none'}",
                      ws.display(ws.register_file), hint="the register or the log was edited outside smsgen")
+    return findings
+
+
+def _acknowledgements_explained(ws: Workspace, register: Register, lines: list[audit.LogLine]) -> Findings:
+    """Each acknowledgement is of a revision the register records as approved, with the fingerprint approved."""
+    findings = Findings()
+    for line in lines:
+        entry = line.entry
+        if entry is None or entry["action"] != "acknowledge":
+            continue
+        doc = register.documents.get(entry["document"])
+        rev = next((r for r in doc.revisions if r.revision == entry["revision"]), None) if doc is not None else None
+        if rev is None or rev.fingerprint is None or rev.fingerprint != entry["fingerprint"]:
+            findings.add("audit.unexplained", Severity.error, f"an acknowledgement of {entry['document']} revision "
+                         f"{entry['revision']} by {entry['by']}, a revision the register does not record as approved "
+                         "with that fingerprint", ws.display(ws.audit_file), line.number, 1,
+                         hint="the register or the log was edited outside smsgen")
     return findings
 
 

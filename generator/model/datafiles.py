@@ -89,6 +89,10 @@ class DocumentType(Strict):
     review_months: int = Field(ge=1, le=60, description="Default periodic review interval")
     classification: Classification = Classification.internal
     folder: Slug = Field(description="Folder of this type's pages on the site")
+    acknowledge_days: int | None = Field(None, ge=1, le=365, description="Days after a revision becomes effective "
+                                         "by which the holders of the roles it gives tasks must acknowledge that "
+                                         "they have read and understood it (clause 7.3); empty: this type needs no "
+                                         "acknowledgement")
 
 
 class GeneratedPages(Strict):
@@ -113,6 +117,8 @@ class GeneratedPages(Strict):
     dashboard: Classification = Field(Classification.confidential,
                                       description="The dashboard: objectives against target, actions, audit coverage")
     incidents: Classification = Field(Classification.restricted, description="The security incident log")
+    acknowledgements: Classification = Field(Classification.internal, description="Who has still to acknowledge "
+                                             "reading which documents (it names people)")
 
 
 class ClassificationName(Strict):

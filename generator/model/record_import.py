@@ -6,7 +6,6 @@ identical and refused when it differs (history is never overwritten)."""
 from __future__ import annotations
 
 import csv
-import io
 import re
 import types
 import typing
@@ -14,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from openpyxl import load_workbook
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from generator.base.files import write_atomic
 from generator.base.findings import Finding, Findings, Severity
+from generator.base.tables import read_table
 from generator.model.load import schema_line
 from generator.model.records import RECORD_FILES
 
@@ -33,23 +32,6 @@ def item_model(kind: str) -> tuple[str, type[BaseModel]]:
     ((top, info),) = root.model_fields.items()
     (model,) = typing.get_args(info.annotation)
     return top, model
-
-
-def _rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(row number as the reader sees it, column -> text) for every non-empty row after the header."""
-    if path.suffix.lower() == ".csv":
-        text = path.read_text(encoding="utf-8-sig")
-        reader = csv.reader(io.StringIO(text))
-        table = [[cell.strip() for cell in row] for row in reader]
-    else:
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        table = [["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)).strip()
-                  for v in row] for row in sheet.iter_rows(values_only=True)]
-    if not table:
-        return []
-    header = table[0]
-    return [(n, {h: v for h, v in zip(header, row, strict=False) if h and v})
-            for n, row in enumerate(table[1:], start=2) if any(row)]
 
 
 def _is_list(annotation: Any) -> bool:
@@ -109,8 +91,8 @@ def import_records(data_dir: Path, kind: str, table: Path, display: str) -> tupl
     by_id = {str(r.get("id")): _normal(adapter, r) for r in existing if isinstance(r, dict) and "id" in r}
     new: list[dict] = []
     try:
-        rows = _rows(table)
-    except (OSError, ValueError, csv.Error, KeyError) as exc:
+        rows = [(number, {h: v for h, v in cells.items() if v}) for number, cells in read_table(table)[1]]
+    except (OSError, ValueError, csv.Error) as exc:
         findings.add("records.unreadable", Severity.fatal, f"cannot read the table: {exc}", display)
         return 0, findings
     for number, cells in rows:

@@ -8,12 +8,14 @@ from generator.base.clock import today
 from generator.base.files import within, write_if_changed
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
+from generator.control.acknowledgements import obligations, recorded
 from generator.control.register import Register
 from generator.control.state import ControlState
 from generator.model.datafiles import Decision
 from generator.model.organisation import Organisation
 from generator.publish.audience import Audience, View
 from generator.publish.pages import (
+    acknowledgements_page,
     applicability_page,
     changes_page,
     clause_index,
@@ -52,6 +54,8 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
     links to documents the audience does not get become plain text (`View.unlink`)."""
     audience = view.audience
     pages: dict[str, str] = {}
+    # who still has to read what (clause 7.3): one computation for the role pages, the readiness report and its page
+    owed = obligations(org, view.all, tasks or {}, register, recorded(ws), today()) if register is not None else []
     sections: list[tuple[str, str, int]] = []
     nav: list = [{"Home": "index.md"}]
     for type_key, type_def in org.documents.types.items():
@@ -71,14 +75,16 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
                ("master_list", "Master document list", "master-list.md", lambda: master_list_page(view, states, org)),
                ("clause_matrix", "Clause matrix", "clause-matrix.md",
                 lambda: clause_matrix_page(view, states, not_issued, audience.sees_page("applicability"))),
-               ("readiness", "Readiness report", "readiness.md", lambda: readiness_page(org, view, states)),
+               ("readiness", "Readiness report", "readiness.md", lambda: readiness_page(org, view, states, owed)),
+               ("acknowledgements", "Acknowledgements", "acknowledgements.md",
+                lambda: acknowledgements_page(view, owed)),
                ("applicability", "Applicability register", "applicability.md",
                 lambda: applicability_page(org, not_issued or [], included or [])),
                ("changes", "What changed", "changes.md", lambda: changes_page(view, states, register, release))]
     if audience.sees_page("roles"):
         role_rows = ["# Roles", "", "What each role does in the SMS: its tasks, forms and instructions.", ""]
         for role in org.roles:
-            pages[f"roles/{role.key}.md"] = role_page(role, org, view, tasks or {})
+            pages[f"roles/{role.key}.md"] = role_page(role, org, view, tasks or {}, owed)
             link = page_link("roles/index.md", f"roles/{role.key}.md")
             role_rows.append(f"- [{md_escape(role.title)}]({link}): {md_escape(role.purpose)}")
         pages["roles/index.md"] = front_matter({"title": "Roles"}) + "\n".join(role_rows) + "\n"

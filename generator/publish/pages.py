@@ -12,6 +12,7 @@ import yaml
 
 from generator.checks.matrix import clause_matrix, coverage
 from generator.checks.readiness import readiness
+from generator.control.acknowledgements import Obligation
 from generator.control.register import Register
 from generator.control.revisions import revision_after
 from generator.control.state import ControlMeta, ControlState, due_for_review
@@ -300,10 +301,11 @@ def clause_matrix_page(view: View, states: dict[str, ControlState], not_issued: 
     return front_matter({"title": "Clause matrix"}) + "\n".join(lines) + "\n"
 
 
-def readiness_page(org: Organisation, view: View, states: dict[str, ControlState]) -> str:
+def readiness_page(org: Organisation, view: View, states: dict[str, ControlState],
+                   owed: list[Obligation] | None = None) -> str:
     """The checks over the whole set (computed on what is approved, not on what this audience gets), naming only the
     documents the audience gets."""
-    checks = readiness(org, view.all, states)
+    checks = readiness(org, view.all, states, owed)
     passed = sum(c.passed for c in checks)
     lines = ["# Stage 1 readiness report", "",
              f"{passed} of {len(checks)} readiness checks pass for {md_escape(org.org.legal_entity)}. Each check is "
@@ -397,7 +399,8 @@ def changes_page(view: View, states: dict[str, ControlState], register: Register
     return front_matter({"title": "What changed"}) + "\n".join(lines)
 
 
-def role_page(role: Role, org: Organisation, view: View, tasks: dict[str, list[Task]]) -> str:
+def role_page(role: Role, org: Organisation, view: View, tasks: dict[str, list[Task]],
+              owed: list[Obligation] | None = None) -> str:
     """'What is mine': a role's job description, the documents that give it tasks, its forms and instructions.
 
     Everything the role is given is accounted for: tasks from documents this audience does not get are counted with
@@ -443,7 +446,79 @@ def role_page(role: Role, org: Organisation, view: View, tasks: dict[str, list[T
         lines += [f"- {md_escape(hidden)} (not published on this site)"] if hidden else []
         lines += [] if docs else ["None."]
         lines.append("")
+    lines += still_to_read(role, view, [o for o in owed or [] if role.key in o.roles], here)
     return front_matter({"title": html_text(role.title)}) + "\n".join(lines)
+
+
+def _due(ob: Obligation) -> str:
+    return ob.due.isoformat() + (" **overdue**" if ob.overdue else "")
+
+
+def still_to_read(role: Role, view: View, owed: list[Obligation], here: str) -> list[str]:
+    """A role page's section on what each holder has still to acknowledge reading, among the documents that give the
+    role tasks (none when no such document is in force yet). Documents the audience does not get are counted."""
+    if not owed:
+        return []
+    lines = ["## Still to read", "",
+             "Each holder confirms having read and understood the revision in force of every document that gives "
+             "this role tasks (`smsgen acknowledge ID --by PERSON`), by the date due.", "",
+             _row("Holder", "Document", "Title", "Revision", "Due"), _row(*["---"] * 5)]
+    for person in role.holders:
+        waiting = [o for o in owed if o.person.id == person.id and o.outstanding]
+        hidden = view.count_hidden(o.document for o in waiting)
+        rows = [_row(md_escape(person.name), _link(o.document, here), md_escape(o.document.title), o.revision,
+                     _due(o)) for o in waiting if view.sees(o.document)]
+        rows += [_row(md_escape(person.name), md_escape(hidden + " (not published on this site)"), "—", "—", "—")] \
+            if hidden else []
+        lines += rows or [_row(md_escape(person.name), "Nothing outstanding", "—", "—", "—")]
+    return lines + [""]
+
+
+def acknowledgements_page(view: View, owed: list[Obligation]) -> str:
+    """Who has still to acknowledge reading what: by document, then by person. Names only the documents this
+    audience gets; the others are counted."""
+    waiting = [o for o in owed if o.outstanding]
+    late = [o for o in waiting if o.overdue]
+    people = sorted({o.person.id: o.person for o in waiting}.values(), key=lambda p: p.name)
+    lines = ["# Acknowledgements", "",
+             "ISO 28000 clause 7.3: the holders of every role a document gives tasks to confirm that they have read "
+             "and understood its revision in force, within the days its type allows after the effective date "
+             "(`acknowledge_days` in documents.yml). A new revision is owed again. Record them with `smsgen "
+             "acknowledge ID --by PERSON`, or import a sign-off sheet with `smsgen acknowledge --import FILE`.", ""]
+    if not owed:
+        lines += ["No approved document needs an acknowledgement yet.", ""]
+        return front_matter({"title": "Acknowledgements"}) + "\n".join(lines)
+    lines += [f"{len(waiting)} outstanding ({len(late)} overdue) for {len(people)} person(s); "
+              f"{len(owed) - len(waiting)} of {len(owed)} made.", "",
+              "## By document", "", _row("Document", "Title", "Revision", "Effective", "Due", "Made", "Outstanding"),
+              _row(*["---"] * 7)]
+    by_doc: dict[str, list[Obligation]] = {}
+    for ob in owed:
+        by_doc.setdefault(ob.document.id, []).append(ob)
+    hidden_docs = [obs[0].document for obs in by_doc.values() if not view.sees(obs[0].document)]
+    for obs in by_doc.values():
+        doc = obs[0].document
+        if not view.sees(doc):
+            continue
+        open_ = [o for o in obs if o.outstanding]
+        names = ", ".join(md_escape(o.person.name) + (" (**overdue**)" if o.overdue else "") for o in open_)
+        lines.append(_row(_link(doc, "acknowledgements.md"), md_escape(doc.title), obs[0].revision,
+                          obs[0].effective, obs[0].due.isoformat(), f"{len(obs) - len(open_)} of {len(obs)}",
+                          names or "—"))
+    if hidden_docs:
+        open_hidden = sum(o.outstanding for o in owed if not view.sees(o.document))
+        lines.append(_row(md_escape(view.count_hidden(hidden_docs) + " (not published on this site)"), "—", "—",
+                          "—", "—", "—", f"{open_hidden} outstanding"))
+    lines += ["", "## By person", "", _row("Person", "Site", "Outstanding", "Overdue", "Documents"),
+              _row(*["---"] * 5)]
+    for person in people:
+        mine = [o for o in waiting if o.person.id == person.id]
+        named = [f"{_link(o.document, 'acknowledgements.md')} (due {_due(o)})" for o in mine if view.sees(o.document)]
+        hidden = view.count_hidden(o.document for o in mine)
+        named += [md_escape(hidden + " (not published on this site)")] if hidden else []
+        lines.append(_row(md_escape(person.name), md_escape(person.site), len(mine), sum(o.overdue for o in mine),
+                          "<br>".join(named)))
+    return front_matter({"title": "Acknowledgements"}) + "\n".join(lines) + "\n"
 
 
 def re_links(text: str, page: str) -> set[str]:

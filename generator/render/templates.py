@@ -70,6 +70,9 @@ class TemplateMeta(Strict):
                                                      "instruction): it is issued only when one of them is")
     mandatory: Text | None = Field(None, description="What the standard requires of this document: a workspace "
                                                      "cannot exclude it")
+    acknowledge: list[Function | Literal["everyone"]] = Field(
+        [], description="Who must read and understand each revision, besides the holders of roles it gives tasks "
+                        "to: SMS functions (their holders at every site), or everyone (the security policy)")
     extends: Literal["default"] | None = Field(
         None, description="Workspace overrides only: keep the default template and replace just the sections this "
                           "file gives (each from its heading to the next heading of the same or a higher level); "
