@@ -34,7 +34,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-bench: $(STAMP)                ## benchmark cold, no-change and one-change builds at ~100 and ~1000 documents
+bench: $(STAMP)                ## benchmark builds (cold, no-change, one-change, controlled, packs, stage1 pack, serve) at ~100 and ~1000 documents, with the targets met or not
 	$(BIN)/python tests/bench/run.py
 
 clean:                         ## remove generated output (keeps the virtual environment)
