@@ -8,9 +8,12 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from generator.base.clock import today
+from generator.checks.assess import assess
 from generator.checks.evidence import evidence
 from generator.model.clauses import iso28000
 from generator.model.load import load
+
+from ..unit.test_records import with_records
 
 pytestmark = pytest.mark.integration
 
@@ -65,3 +68,14 @@ def test_the_records_pages_and_dashboard_are_built_from_the_records(built_site):
     # every notification with a deadline in the legal register was made within it, and the page says so
     assert "<strong>late</strong>" not in incidents
     assert incidents.count(": met)") == 4   # HMRC's duty (LR-01) is "at once": no hours to meet
+
+
+def test_a_record_naming_an_unknown_document_is_an_error_at_its_line(mini):
+    """Documents briefed in a training session are checked against the rendered set, by key or ID."""
+    with_records(mini, **{"training.yml": "# yaml-language-server: $schema=../.schema/training.schema.json\n"
+                                          "sessions:\n  - {id: TR-01, date: 2026-08-20, title: Awareness, "
+                                          "kind: awareness, trainer: Ann, attendees: [bob],\n"
+                                          "     documents: [security-policy, MF-PR-04, no-such-document]}\n"})
+    found = [f for f in assess(mini).findings if f.path == "data/records/training.yml"]
+    assert [(f.line, f.message, f.severity.name) for f in found] == [
+        (4, "no document has the key or ID 'no-such-document'", "error")]
