@@ -12,6 +12,7 @@ from generator.checks.control import control_findings
 from generator.checks.evidence import record_documents
 from generator.checks.integrity import check_documents
 from generator.checks.readiness import readiness
+from generator.control.acknowledgements import Obligation, obligations, recorded
 from generator.control.register import Register, load_register
 from generator.control.snapshots import approved_text
 from generator.control.state import ControlState, states
@@ -41,13 +42,14 @@ class Outcome:
 
 # Approval and review dates are reported by the control checks already; the rest are Stage 1 pitfalls.
 READINESS_AS_FINDINGS = ("scope-sites", "policy-commitments", "objectives", "risk-register", "audit-programme",
-                         "management-review", "corrective-action", "no-obsolete-references")
+                         "management-review", "corrective-action", "no-obsolete-references", "awareness")
 READINESS_DETAILS_SHOWN = 10
 
 
-def readiness_findings(org: Organisation, documents: list[Document], computed: dict[str, ControlState]) -> Findings:
+def readiness_findings(org: Organisation, documents: list[Document], computed: dict[str, ControlState],
+                       owed: list[Obligation] | None = None) -> Findings:
     findings = Findings()
-    for check in readiness(org, documents, computed):
+    for check in readiness(org, documents, computed, owed):
         # evidence is asked of a workspace once it keeps records: before that, the set is still being written
         wanted = check.key in READINESS_AS_FINDINGS or (check.evidence and not org.records.empty)
         if wanted and not check.passed:
@@ -96,5 +98,7 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
         return out
     out.states = states(result.documents, out.register, org)
     out.findings += control_findings(result.documents, out.register, out.states, approved_text(ws), controlled)
-    out.findings += readiness_findings(org, result.documents, out.states)
+    # an acknowledgement overdue is a warning whether or not the workspace keeps other records yet
+    owed = obligations(org, result.documents, result.tasks, out.register, recorded(ws), today())
+    out.findings += readiness_findings(org, result.documents, out.states, owed)
     return out

@@ -225,6 +225,9 @@ def test_overdue_after_the_grace_period_shows_in_the_report_readiness_and_role_p
     assert "Cal Cooper | Nothing outstanding" in guard
     page = (ws.docs_dir / "acknowledgements.md").read_text()
     assert "## By document" in page and "## By person" in page and f"[{DOC}]" in page
+    # and `smsgen check` warns, naming the first people and documents overdue
+    warned = [f.message for f in run(ws).findings if f.code == "readiness.awareness"]
+    assert warned and "acknowledgement(s) overdue" in warned[0] and any("Ann Archer" in m for m in warned)
 
 
 def test_pages_name_no_document_the_audience_may_not_see(ws):
