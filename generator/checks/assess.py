@@ -32,6 +32,7 @@ class Outcome:
     findings: Findings = field(default_factory=Findings)
     controlled: bool = False
     audience: str | None = None
+    owed: list[Obligation] = field(default_factory=list)   # read-and-understood acknowledgements owed, and made
 
     @property
     def publishable(self) -> bool:
@@ -99,6 +100,6 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
     out.states = states(result.documents, out.register, org)
     out.findings += control_findings(result.documents, out.register, out.states, approved_text(ws), controlled)
     # an acknowledgement overdue is a warning whether or not the workspace keeps other records yet
-    owed = obligations(org, result.documents, result.tasks, out.register, recorded(ws), today())
-    out.findings += readiness_findings(org, result.documents, out.states, owed)
+    out.owed = obligations(org, result.documents, result.tasks, out.register, recorded(ws), today())
+    out.findings += readiness_findings(org, result.documents, out.states, out.owed)
     return out

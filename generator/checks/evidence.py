@@ -29,12 +29,13 @@ def audited_clauses(org: Organisation, today: dt.date) -> dict[str, dt.date]:
     """Clause number -> the last day it was audited within the internal audit cycle. An audit of a clause covers its
     sub-clauses (auditing 9.3 audits 9.3.1 to 9.3.3)."""
     since = add_months(today, -org.cycle.internal_audit_months)
+    clauses = iso28000()
     out: dict[str, dt.date] = {}
     for audit in org.records.audits:
         if not since <= audit.last_day <= today:
             continue
         for number in audit.clauses:
-            for clause in iso28000():
+            for clause in clauses:
                 if clause.number == number or clause.number.startswith(number + "."):
                     out[clause.number] = max(out.get(clause.number, audit.last_day), audit.last_day)
     return out

@@ -6,7 +6,7 @@ a clause, site, person, risk, scenario, partner, legal requirement or another re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Literal
 
 from pydantic import Field, create_model
@@ -287,10 +287,13 @@ class Records:
 
     @property
     def empty(self) -> bool:
-        return not any(vars(self).values())
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def __post_init__(self) -> None:
+        self.action_by_id = {a.id: a for a in self.actions}
 
     def action(self, action_id: str) -> CorrectiveAction | None:
-        return next((a for a in self.actions if a.id == action_id), None)
+        return self.action_by_id.get(action_id)
 
     def dates(self) -> list[dt.date]:
         """The date of every record: how long the SMS has been seen running."""

@@ -304,7 +304,7 @@ def _clause(r: Report, file: str, loc: PathKey, number: str | None) -> None:
 
 
 def _action(r: Report, file: str, loc: PathKey, action_id: str | None) -> None:
-    r.ref(file, loc, action_id, {a.id for a in r.org.records.actions}, "corrective action ID")
+    r.ref(file, loc, action_id, r.org.records.action_by_id, "corrective action ID")
 
 
 def audit_records(r: Report) -> None:

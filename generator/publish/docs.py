@@ -8,7 +8,7 @@ from generator.base.clock import today
 from generator.base.files import within, write_if_changed
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
-from generator.control.acknowledgements import obligations, recorded
+from generator.control.acknowledgements import Obligation
 from generator.control.register import Register
 from generator.control.state import ControlState
 from generator.model.datafiles import Decision
@@ -48,14 +48,14 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
                states: dict[str, ControlState], tasks: dict[str, list[Task]] | None = None,
                register: Register | None = None, release: str | None = None,
                not_issued: list[NotIssued] | None = None,
-               included: list[tuple[Document, Decision]] | None = None) -> Generated:
+               included: list[tuple[Document, Decision]] | None = None,
+               owed: list[Obligation] | None = None) -> Generated:
     """Write the pages `view`'s audience gets: one per document it may see, the index pages it may see, and the
     figures those documents draw; remove pages smsgen wrote earlier that are no longer among them. Every page's
     links to documents the audience does not get become plain text (`View.unlink`)."""
     audience = view.audience
     pages: dict[str, str] = {}
-    # who still has to read what (clause 7.3): one computation for the role pages, the readiness report and its page
-    owed = obligations(org, view.all, tasks or {}, register, recorded(ws), today()) if register is not None else []
+    owed = owed or []   # who still has to read what (clause 7.3), computed once by assess
     sections: list[tuple[str, str, int]] = []
     nav: list = [{"Home": "index.md"}]
     for type_key, type_def in org.documents.types.items():
@@ -154,4 +154,4 @@ def write_outcome(ws: Workspace, outcome: Outcome, release: str | None = None) -
     for doc in outcome.documents:   # what `build` reports as written
         doc.published = view.sees(doc)
     return write_docs(ws, outcome.org, view, outcome.result.figures, outcome.states, outcome.result.tasks,
-                      outcome.register, release, outcome.result.not_issued, outcome.result.included)
+                      outcome.register, release, outcome.result.not_issued, outcome.result.included, outcome.owed)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -251,6 +252,7 @@ def summary_page(org: Organisation, today: dt.date, sees: Callable[[str], bool])
     rec, page = org.records, "records/index.md"
     by_section, by_site = coverage_rows(org, today)
     done = audited_clauses(org, today)
+    sites = audited_sites(org, today, org.cycle.internal_audit_months)
     lines = ["# Records summary", "",
              f"What the SMS of {md_escape(org.org.legal_entity)} has done, from its records, on {today}.", "",
              "## Internal audit programme status", "",
@@ -259,8 +261,7 @@ def summary_page(org: Organisation, today: dt.date, sees: Callable[[str], bool])
              *_table(("Clause section", "Clauses audited in the cycle"),
                      [(md_escape(label), f"{n} of {total}") for label, n, total in by_section]), "",
              *_table(("Site", "Last audited"),
-                     [(f"{code} {md_escape(org.site[code].name)}",
-                       audited_sites(org, today, org.cycle.internal_audit_months).get(code, "**not audited**"))
+                     [(f"{code} {md_escape(org.site[code].name)}", sites.get(code, "**not audited**"))
                       for code, _, _ in by_site]), ""]
     missing = [c.label for c in iso28000() if c.depth >= 1 and c.number not in done]
     if missing:
@@ -277,9 +278,7 @@ def summary_page(org: Organisation, today: dt.date, sees: Callable[[str], bool])
                       _name(org, r.chair), f"{len(r.inputs)} of {len(REVIEW_INPUTS)}", len(r.decisions))
                      for r in rec.reviews]) if rec.reviews else ["No management review recorded yet."]
     lines += ["", "## Corrective actions", ""]
-    states: dict[str, int] = {}
-    for a in rec.actions:
-        states[action_state(a, today)] = states.get(action_state(a, today), 0) + 1
+    states = Counter(action_state(a, today) for a in rec.actions)
     lines += [f"{len(rec.actions)} raised: " + ", ".join(f"{n} {s}" for s, n in sorted(states.items())) +
               f". See the [corrective action log]({page_link(page, 'records/actions.md')}).", ""] \
         if rec.actions else ["No corrective action raised yet.", ""]
@@ -384,7 +383,7 @@ def pack_summary(org: Organisation, today: dt.date, sees: Callable[[str], bool])
     """The records summary of the Stage 1 pack, as one Markdown text: the summary with the audit programme's status,
     the management review minutes, the internal audit reports, the corrective-action log and certification-body
     findings; the incident log only where the pack's audience may see it. None when there is nothing to give."""
-    built = record_pages(org, today, sees)
+    built = record_pages(org, today, lambda page: page != "dashboard" and sees(page))   # charts are not printed
     order = ["records/index.md", "records/audit-programme.md"] \
         + sorted(p for p in built.pages if p.startswith("records/reviews/")) \
         + sorted(p for p in built.pages if p.startswith("records/audits/")) \

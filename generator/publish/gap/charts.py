@@ -7,9 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from generator.control.revisions import add_months
 from generator.model.gap import STATUS_LABELS
 from generator.publish.gap.plan import Plan, Task
-from generator.publish.gap.workdays import add_months
 from generator.render.figures import svg_figure, svg_text
 
 STATUS_COLOURS = {"in_place": "#2e7d32", "partial": "#f9a825", "absent": "#c62828", "not_applicable": "#9e9e9e",

@@ -14,12 +14,13 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from generator.control.revisions import add_months
 from generator.model.clauses import Clause, catalogue
 from generator.model.datafiles import Role
 from generator.model.gap import GAPS, GapAnalysis, questionnaire_clauses
 from generator.model.organisation import Organisation
 from generator.model.rules import CORE_FUNCTIONS
-from generator.publish.gap.workdays import add_months, finish, next_workday, workday
+from generator.publish.gap.workdays import finish, next_workday, workday
 from generator.render.document import Document
 
 COMMITTEE_DAYS = 5

@@ -2,7 +2,6 @@
 Public holidays differ by country and year and are left to the consultant: the plan's durations are estimates."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 DAY = dt.timedelta(days=1)
@@ -25,13 +24,6 @@ def finish(start: dt.date, days: int) -> dt.date:
     for _ in range(max(days, 1) - 1):
         end = next_workday(end)
     return end
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day where it has no such day (31 January + 1: 28 February)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def workdays_between(start: dt.date, end: dt.date) -> int:
