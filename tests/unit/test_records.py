@@ -259,3 +259,12 @@ def test_a_notification_after_its_legal_deadline_is_marked_late(mini):
     assert "the ICO (L-01) at 2026-10-04 12:00 — **late**" in incidents_page(org)   # 75 hours after discovery
     edit(mini.data_dir / "records" / "incidents.yml", "made: 2026-10-04T12:00:00", "made: 2026-10-03T12:00:00")
     assert "the ICO (L-01) at 2026-10-03 12:00 (within 72 hours: met)" in incidents_page(load(mini)[0])
+
+
+def test_markup_in_records_is_printed_as_text(mini):
+    """Data is text: a record's words never become markup or a link on the records pages."""
+    with_records(mini, **{"incidents.yml": INCIDENTS.replace("A laptop with driver records was stolen from a car.",
+                                                             '"<script>alert(1)</script> [x](http://evil) **b**"')})
+    page = incidents_page(load(mini)[0])
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert r"\[x\](http://evil)" in page and r"\*\*b\*\*" in page   # escaped: no link, no bold
