@@ -75,10 +75,11 @@ def _input_bytes(job: Job) -> int:
 
 
 def _memory_estimate(job: Job, size: int) -> int:
-    """Peak memory of one conversion, measured on this machine; pypdf holds about 14x the PDFs a pack merges."""
+    """Peak memory of one conversion, measured on this machine; a pack's merge holds about 2.5x the PDFs it merges
+    (its contents page is laid out in a process of its own)."""
     if job.exporter is not None:
         return job.exporter.memory(size)
-    return 130 * 2**20 + size * 14
+    return 130 * 2**20 + int(size * 2.5)
 
 
 def _heavy(job: Job, size: int) -> bool:
