@@ -78,8 +78,7 @@ def test_a_converter_failure_names_the_document_and_is_not_a_traceback(exported,
     def broken(*args, **kwargs):
         raise common.ConversionError("pandoc: simulated failure")
 
-    monkeypatch.setattr(common, "pandoc", broken)
-    monkeypatch.setattr("generator.publish.export.pdf.pandoc", broken)
+    monkeypatch.setattr("generator.publish.export.batch.run_pandoc", broken)
     for path in (exported.root / "dist" / "pdf").glob("*.pdf"):
         path.unlink()
     result = export(exported, run(exported).org, {"pdf"}, workers=1)

@@ -17,10 +17,12 @@ from generator.base.findings import Findings, Severity
 from generator.base.progress import Progress, Silent
 from generator.base.workspace import Workspace
 from generator.model.organisation import Organisation
+from generator.publish.export import batch
 from generator.publish.export.base import Brand, ExportContext, Exporter
 from generator.publish.export.page import FIGURE, Page, read_page
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.export.scheduler import PACK, Job, run_jobs
+from generator.publish.export.signed import signed_copy
 
 VERSION = "4"   # bump when the planning or packs change, so every cached output is rebuilt
 MANUAL_PACK_TYPES = ("manual", "policy", "core", "procedure", "plan")
@@ -88,8 +90,14 @@ class ExportPlan:
             documents = [job for job in self.todo if job.kind != PACK]
             progress.start("convert", len(documents))
             try:
+                # every page's pandoc step first, in a few long-lived pandoc processes (batch.py)
+                batch.clear(ws.cache_dir)
+                batch.precompute([request for job in documents if job.exporter is not None
+                                  for request in job.exporter.pandoc_requests(read_page(Path(job.pages[0])), context)],
+                                 ws.cache_dir, workers)
                 done = run_jobs(documents, context, workers, lambda n: progress.update("convert", n))
             finally:
+                batch.clear(ws.cache_dir)
                 progress.end("convert")
             # a pack is merged from the documents' PDFs, so only once they are all written
             failed = {job.pages[0] for job, error in done if error is not None and job.kind == PACK_FORMAT}
@@ -144,8 +152,11 @@ def plan_export(ws: Workspace, org: Organisation, formats: set[str], packs: bool
     jobs: list[Job] = []
     for exporter in exporters(formats):
         for page in pages:
+            # an approved revision signed with its approver's key is that signed file, never a new rendering
+            copy = signed_copy(ws, page, exporter)
             jobs.append(Job(exporter.name, str(exporter.output(dist, page.id)), (str(page.path),), page.title,
-                            _sha(VERSION, exporter.name, exporter.version, brand_key, keys[page.id]), exporter))
+                            _sha(VERSION, "signed", copy.sha) if copy is not None else
+                            _sha(VERSION, exporter.name, exporter.version, brand_key, keys[page.id]), copy or exporter))
     if packs and PACK_FORMAT in formats:
         type_order = list(org.documents.types)
         ordered = sorted(pages, key=lambda p: (type_order.index(p.control["type"]) if p.control["type"] in type_order

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from generator.publish.export.batch import Request
 from generator.publish.export.page import Page
 
 
@@ -52,6 +53,11 @@ class Exporter(ABC):
 
     def prepare(self, context: ExportContext) -> None:  # noqa: B027 - most formats prepare nothing
         """Once per run, in the main process, before any conversion: fill context.prepared."""
+
+    def pandoc_requests(self, page: Page, context: ExportContext) -> list[Request]:
+        """The pandoc conversions `convert` will ask for (batch.converted), so a build can run them for every page
+        in a few long-lived pandoc processes first (batch.py). None by default."""
+        return []
 
     @abstractmethod
     def convert(self, page: Page, context: ExportContext) -> bytes:

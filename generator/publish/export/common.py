@@ -17,9 +17,14 @@ RTS = ("+RTS", "-H8m", "-RTS")
 
 
 def pandoc(markdown: str, to: str, *args: str) -> bytes:
-    command = [pypandoc.get_pandoc_path(), *RTS, "--from", "markdown", "--to", to, *args]
+    return run_pandoc(["--from", "markdown", "--to", to, *args], markdown.encode("utf-8"))
+
+
+def run_pandoc(args: list[str], stdin: bytes) -> bytes:
+    """The bundled pandoc with `args` (e.g. --from json --to docx, or `lua SCRIPT`), `stdin` as its input."""
+    command = [pypandoc.get_pandoc_path(), *RTS, *args]
     try:
-        done = subprocess.run(command, input=markdown.encode("utf-8"), capture_output=True, timeout=TIMEOUT)
+        done = subprocess.run(command, input=stdin, capture_output=True, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         raise ConversionError(f"pandoc did not finish within {TIMEOUT} s") from None
     if done.returncode != 0:

@@ -19,6 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 from generator.base.errors import ConversionError
 from generator.base.files import normalise_zip, write_atomic
 from generator.publish.export.base import Brand, ExportContext, Exporter, timestamp
+from generator.publish.export.batch import Request, converted
 from generator.publish.export.common import HISTORY_HEADER, approval_rows, history_rows, pandoc, status_text
 from generator.publish.export.page import Page, print_markdown
 from generator.publish.export.tables import fit_tables
@@ -53,10 +54,15 @@ def reference_docx(brand: Brand) -> bytes:
     return normalise_zip(out.getvalue())
 
 
+def body_request(page: Page, root: Path, reference: Path) -> Request:
+    """The page body to DOCX with the organisation's reference document; figures read from docs/."""
+    return Request(fit_tables(print_markdown(page.body, "figures/"), landscape=False), "docx",
+                   reference=str(reference), resources=str(root))
+
+
 def write_docx(page: Page, brand: Brand, root: Path, reference: Path, logo_png: bytes | None,
-               when: datetime) -> bytes:
-    markdown = fit_tables(print_markdown(page.body, "figures/"), landscape=False)
-    raw = pandoc(markdown, "docx", f"--reference-doc={reference}", f"--resource-path={root}")
+               when: datetime, cache_dir: Path) -> bytes:
+    raw = converted(body_request(page, root, reference), cache_dir)
     try:
         return _decorate(raw, page, brand, logo_png, when)
     except (KeyError, ValueError) as exc:
@@ -168,7 +174,10 @@ class DocxExporter(Exporter):
     def convert(self, page: Page, context: ExportContext) -> bytes:
         when = datetime.fromtimestamp(timestamp(page), UTC)
         return write_docx(page, context.brand, context.docs_dir, context.prepared["docx.reference"],
-                          context.prepared["docx.logo"], when)
+                          context.prepared["docx.logo"], when, context.cache_dir)
+
+    def pandoc_requests(self, page: Page, context: ExportContext) -> list[Request]:
+        return [body_request(page, context.docs_dir, context.prepared["docx.reference"])]
 
     def memory(self, size: int) -> int:
         return 130 * 2**20 + size // 5

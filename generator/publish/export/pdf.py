@@ -11,6 +11,7 @@ import typst
 
 from generator.base.errors import ConversionError
 from generator.publish.export.base import Brand, ExportContext, Exporter, timestamp
+from generator.publish.export.batch import Request, converted
 from generator.publish.export.common import HISTORY_HEADER, approval_rows, history_rows, pandoc, status_text
 from generator.publish.export.page import Page, print_markdown
 from generator.publish.export.tables import LANDSCAPE, PORTRAIT, fit_tables
@@ -96,10 +97,9 @@ def control_input(page: Page) -> dict:
             "level": 1}
 
 
-def typst_body(page: Page) -> str:
-    """The page body as typst markup; headings shifted one level below the document's own title heading."""
-    markdown = fit_tables(print_markdown(page.body, "/figures/"), landscape=True)
-    return pandoc(markdown, "typst", "--shift-heading-level-by=1").decode("utf-8")
+def body_request(page: Page) -> Request:
+    """The page body to typst markup; headings shifted one level below the document's own title heading."""
+    return Request(fit_tables(print_markdown(page.body, "/figures/"), landscape=True), "typst", shift=1)
 
 
 def brand_input(brand: Brand, root: Path) -> str:
@@ -124,10 +124,10 @@ def compile_typst(source: str, inputs: dict[str, str], root: Path, timestamp: in
         raise ConversionError(f"typst: {exc}") from None
 
 
-def write_pdf(page: Page, brand: Brand, root: Path, timestamp: int) -> bytes:
+def write_pdf(page: Page, brand: Brand, root: Path, timestamp: int, cache_dir: Path) -> bytes:
     """One document as PDF. Headings of the body sit one level below the document title, for bookmarks."""
     meta = control_input(page)
-    body = typst_body(page)
+    body = converted(body_request(page), cache_dir).decode("utf-8")
     # one document: its header, footer and watermark are fixed for every page, from page 1 on
     source = (PREAMBLE + "\n#let meta = json(bytes(sys.inputs.meta))\n"
               "#set page(header: doc-header(meta), footer: context doc-footer(meta), background: watermark(meta))\n"
@@ -163,8 +163,11 @@ class PdfExporter(Exporter):
     # typst lays out a whole document in memory (about 1 MB per KB of Markdown) and never frees its memo cache
     heavy_bytes = 50_000
 
+    def pandoc_requests(self, page: Page, context: ExportContext) -> list[Request]:
+        return [body_request(page)]
+
     def convert(self, page: Page, context: ExportContext) -> bytes:
-        return write_pdf(page, context.brand, context.docs_dir, timestamp(page))
+        return write_pdf(page, context.brand, context.docs_dir, timestamp(page), context.cache_dir)
 
     def memory(self, size: int) -> int:
         return 130 * 2**20 + size * 1000
