@@ -14,6 +14,7 @@ from generator.checks.integrity import check_documents
 from generator.checks.readiness import readiness
 from generator.control.acknowledgements import Obligation, obligations, recorded
 from generator.control.register import Register, load_register
+from generator.control.signatures import required_findings
 from generator.control.snapshots import approved_text
 from generator.control.state import ControlState, states
 from generator.model.load import load
@@ -99,6 +100,8 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
         return out
     out.states = states(result.documents, out.register, org)
     out.findings += control_findings(result.documents, out.register, out.states, approved_text(ws), controlled)
+    if controlled:      # with `signatures: required` (documents.yml), every approval signed, its signed PDF intact
+        out.findings += required_findings(ws, org, result.documents, out.register)
     # an acknowledgement overdue is a warning whether or not the workspace keeps other records yet
     out.owed = obligations(org, result.documents, result.tasks, out.register, recorded(ws), today())
     out.findings += readiness_findings(org, result.documents, out.states, out.owed)

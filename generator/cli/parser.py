@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from generator.control.signatures import CA_PASSPHRASE_ENV, KEY_ENV, PASSPHRASE_ENV
 from generator.model.record_import import KINDS
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.site.registry import DEFAULT_BACKEND, SITE_BACKENDS
@@ -60,12 +61,15 @@ def parser() -> argparse.ArgumentParser:
                    help="json: a summary of what was written where, and the findings, on standard output")
     s.set_defaults(handler="build:build_command")
 
-    def lifecycle(name: str, help_: str, *extra: tuple[str, dict]):
+    def lifecycle(name: str, help_: str, *extra: tuple[str, dict], request: bool = True):
         c = sub.add_parser(name, help=help_)
         c.add_argument("ids", nargs="*", metavar="ID", help="document IDs (or template keys)")
         c.add_argument("--type", action="append", metavar="TYPE", help="every document of a type (repeatable)")
         c.add_argument("--all", action="store_true", help="every document")
         c.add_argument("--by", required=True, metavar="PERSON", help="person id from data/people.yml")
+        if request:
+            c.add_argument("--change-request", metavar="CR", help="the documents of a change request (e.g. CR-001), "
+                           "together: instead of IDs, --type or --all")
         for flag, options in extra:
             c.add_argument(flag, **options)
         c.set_defaults(handler="control:lifecycle")
@@ -73,11 +77,48 @@ def parser() -> argparse.ArgumentParser:
     lifecycle("submit", "submit drafts for approval (freezes their content)", ("--comment", {"default": ""}),
               ("--author", {"metavar": "PERSON", "help": "who prepared the revision (default: for a first issue a "
                             "holder of the document's owner function; for a revision, whoever revised it)"}))
+    key_help = f"the signer's private key file (default: ${KEY_ENV})"
+    passphrase_help = f"the environment variable holding its passphrase (default: {PASSPHRASE_ENV})"
     lifecycle("approve", "approve documents in review; records the fingerprint of the approved content",
-              ("--comment", {"default": ""}), ("--effective", {"metavar": "YYYY-MM-DD", "help": "default: today"}))
+              ("--comment", {"default": ""}), ("--effective", {"metavar": "YYYY-MM-DD", "help": "default: today"}),
+              ("--sign", {"action": "store_true", "help": "also sign the approvals with the approver's key (see "
+                          "smsgen sign); the key is checked before anything is approved"}),
+              ("--key", {"metavar": "FILE", "help": key_help}),
+              ("--passphrase-env", {"metavar": "NAME", "default": PASSPHRASE_ENV, "help": passphrase_help}))
     lifecycle("reject", "return documents in review to draft", ("--comment", {"required": True}))
-    lifecycle("revise", "open the next revision of approved documents", ("--change", {"required": True}))
-    lifecycle("withdraw", "make documents obsolete", ("--reason", {"required": True}))
+    lifecycle("revise", "open the next revision of approved documents",
+              ("--change", {"default": "", "help": "what changes (required; under --change-request, default: the "
+                            "request's title)"}))
+    lifecycle("withdraw", "make documents obsolete", ("--reason", {"required": True}), request=False)
+    requests = sub.add_parser("change-request", help="change requests: several documents revised, approved and "
+                              "released together, with the management-of-change assessment (clause 6.3)"
+                              ).add_subparsers(dest="request_command", required=True, metavar="ACTION")
+    s = requests.add_parser("open", help="open a change request (every field is required except --risks; give them "
+                            "as options or in a YAML file)")
+    s.add_argument("--by", required=True, metavar="PERSON", help="who opens it (person id)")
+    s.add_argument("--from-file", metavar="FILE", help="a YAML mapping of the fields below (title, reason, documents, "
+                   "impact, risks, risk_effect, ...); options given as well take precedence")
+    s.add_argument("--title", metavar="TEXT")
+    s.add_argument("--reason", metavar="TEXT", help="why the change is made")
+    s.add_argument("--documents", nargs="+", metavar="ID", help="the documents it covers (IDs or template keys)")
+    s.add_argument("--impact", metavar="TEXT", help="what it affects and what could follow from it, the SMS included")
+    s.add_argument("--risks", nargs="+", metavar="RISK", help="ids of the risks in data/risks.yml it affects")
+    s.add_argument("--risk-effect", metavar="TEXT", help="how it alters those risks, and any risk it creates")
+    s.add_argument("--resources", metavar="TEXT", help="the resources it needs")
+    s.add_argument("--responsibilities", metavar="TEXT", help="who makes it, and any responsibility it moves")
+    s.add_argument("--timing", metavar="TEXT", help="when it is to be made")
+    s.add_argument("--interim-controls", metavar="TEXT", help="what keeps security in place while it is under way")
+    s.set_defaults(handler="change_request:open_command")
+    s = requests.add_parser("list", help="every change request with its status")
+    s.set_defaults(handler="change_request:list_command")
+    s = requests.add_parser("show", help="a change request: reason, assessment, documents and their states")
+    s.add_argument("id", metavar="CR")
+    s.set_defaults(handler="change_request:show_command")
+    s = requests.add_parser("cancel", help="cancel an open change request (its revisions stay as they are)")
+    s.add_argument("id", metavar="CR")
+    s.add_argument("--by", required=True, metavar="PERSON")
+    s.add_argument("--reason", required=True, metavar="TEXT")
+    s.set_defaults(handler="change_request:cancel_command")
     s = sub.add_parser("delegate", help="let another person approve for an SMS function (recorded, audited); "
                        "--revoke ID ends a delegation")
     s.add_argument("--function", metavar="F", help="the SMS function whose approvals are delegated")
@@ -119,6 +160,40 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("verify", help="check the audit log's hash chain, that it explains the register, and the "
                        "approved snapshots")
     s.set_defaults(handler="control:verify_command")
+    keys = sub.add_parser("keys", help="the organisation's signing CA and each approver's key and certificate, for "
+                          "signed approvals").add_subparsers(dest="keys_command", required=True, metavar="ACTION")
+    s = keys.add_parser("ca", help="create the organisation's CA: its key to FILE (outside the workspace), its "
+                        "certificate to control/certificates/ca.pem")
+    s.add_argument("--key", required=True, metavar="FILE", help="where to write the CA's private key (a new file "
+                   "outside the workspace)")
+    s.add_argument("--passphrase-env", metavar="NAME", default=PASSPHRASE_ENV,
+                   help=f"the environment variable holding the passphrase that encrypts it (default: {PASSPHRASE_ENV})")
+    s.add_argument("--replace", action="store_true", help="replace a registered CA certificate (the old one is kept)")
+    s.set_defaults(handler="keys:ca_command")
+    s = keys.add_parser("create", help="create a person's key (to FILE, outside the workspace) and certificate "
+                        "(control/certificates/PERSON.pem), self-signed or issued by the organisation's CA")
+    s.add_argument("person", metavar="PERSON", help="person id from data/people.yml")
+    s.add_argument("--key", required=True, metavar="FILE", help="where to write the private key (a new file outside "
+                   "the workspace)")
+    s.add_argument("--passphrase-env", metavar="NAME", default=PASSPHRASE_ENV,
+                   help=f"the environment variable holding the passphrase that encrypts it (default: {PASSPHRASE_ENV})")
+    s.add_argument("--ca-key", metavar="CAFILE", help="issue the certificate with the organisation's CA key "
+                   "(default: self-signed)")
+    s.add_argument("--ca-passphrase-env", metavar="NAME", default=CA_PASSPHRASE_ENV,
+                   help=f"the environment variable holding the CA key's passphrase (default: {CA_PASSPHRASE_ENV})")
+    s.add_argument("--replace", action="store_true", help="replace the person's registered certificate (the old one "
+                   "is kept, so signatures made with it still verify)")
+    s.set_defaults(handler="keys:create_command")
+    s = keys.add_parser("list", help="every registered certificate: holder, issuer, validity, SHA-256")
+    s.set_defaults(handler="keys:list_command")
+    s = sub.add_parser("sign", help="sign your approvals that are not signed yet: the approved revision's PDF, with "
+                       "your key (PAdES)")
+    s.add_argument("ids", nargs="*", metavar="ID", help="document IDs (or template keys)")
+    s.add_argument("--all", action="store_true", help="every approval by PERSON not signed yet")
+    s.add_argument("--by", required=True, metavar="PERSON", help="the approver (person id)")
+    s.add_argument("--key", metavar="FILE", help=key_help)
+    s.add_argument("--passphrase-env", metavar="NAME", default=PASSPHRASE_ENV, help=passphrase_help)
+    s.set_defaults(handler="keys:sign_command")
     s = sub.add_parser("master-list", help="export the master document list as CSV and/or XLSX")
     s.add_argument("--csv", metavar="FILE")
     s.add_argument("--xlsx", metavar="FILE")
@@ -128,7 +203,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", metavar="FILE", help="default: dist/PREFIX-stage1-VERSION.zip")
     s.add_argument("--include-restricted", action="store_true",
                    help="include restricted documents (by default they are listed for on-site review)")
+    s.add_argument("--redlines", action="store_true", help="also redlines/<ID>-rN-rM.pdf of every document revised "
+                   "since its first issue: its changes from the approved revision before")
     s.set_defaults(handler="outputs:pack")
+    s = sub.add_parser("redline", help="write the redline of documents against the approved revision before: PDF, "
+                       "and DOCX with tracked changes")
+    s.add_argument("ids", nargs="*", metavar="ID", help="document IDs (or template keys)")
+    s.add_argument("--all", action="store_true", help="every document with an earlier approved revision")
+    s.add_argument("--out", metavar="DIR", help="default: dist/redline (files <ID>-rN-rM.pdf and .docx)")
+    s.set_defaults(handler="redline:redline")
     s = sub.add_parser("verify-pack", help="check every file of a pack against its manifest")
     s.add_argument("file")
     s.set_defaults(handler="outputs:verify_pack_command")

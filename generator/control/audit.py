@@ -20,10 +20,10 @@ GENESIS = "0" * 64
 
 # What the writers log; `chain_lines` adds who was at the keyboard, the sequence number and the chain.
 # One document-control action (functional form: `from` is a keyword). `delegation` names the delegation an approver
-# acted under, when there was one.
+# acted under, when there was one; `change_request` the change request (CR-001) the revision was made under.
 ActionEntry = TypedDict("ActionEntry", {
     "action": str, "document": str, "revision": str, "from": str, "to": str, "by": str, "by_name": str, "at": str,
-    "fingerprint": str, "comment": str, "delegation": NotRequired[str]})
+    "fingerprint": str, "comment": str, "delegation": NotRequired[str], "change_request": NotRequired[str]})
 
 
 class ReleaseEntry(TypedDict):
@@ -62,11 +62,63 @@ class AcknowledgementEntry(TypedDict):
     source: str        # how it was recorded: "command", or "import FILE:ROW"
 
 
-LogEntry = ActionEntry | ReleaseEntry | DelegationEntry | AcknowledgementEntry
+class ChangeRequestEntry(TypedDict):
+    """A change request opened (generator/control/change_requests.py): the whole record as opened, so the log alone
+    explains it and `verify` finds any later edit of it in the register."""
+    action: str        # change-request
+    change_request: str
+    title: str
+    reason: str
+    documents: list[str]
+    assessment: dict[str, Any]   # the ChangeAssessment fields
+    by: str
+    by_name: str
+    at: str
+
+
+# A change request moved on (functional form: `from` is a keyword): open -> in_review -> released as its documents
+# are submitted and approved together, back to open when one is rejected, or cancelled (the comment: the reason).
+ChangeRequestStatusEntry = TypedDict("ChangeRequestStatusEntry", {
+    "action": str, "change_request": str, "from": str, "to": str, "by": str, "by_name": str, "at": str,
+    "comment": str})
+
+class CertificateEntry(TypedDict):
+    """A certificate registered in control/certificates/ (`smsgen keys`, generator/control/signing.py): `verify` finds
+    a certificate file swapped for another by its SHA-256 here."""
+    action: str        # certificate
+    holder: str        # a person id, or "ca" for the organisation's CA
+    holder_name: str
+    sha256: str        # of the certificate (DER)
+    subject: str
+    issuer: str
+    not_before: str
+    not_after: str
+    replaces: str      # the SHA-256 of the certificate it replaces ("" for the first)
+    at: str
+
+
+class SignEntry(TypedDict):
+    """An approval signed: the PAdES signature added to control/signed/<ID>/<REV>.pdf (generator/control/signing.py)."""
+    action: str        # sign
+    document: str
+    revision: str
+    fingerprint: str   # the approved content's, as the reason states it
+    by: str
+    by_name: str
+    function: str
+    field: str
+    reason: str
+    certificate_sha256: str
+    pdf_sha256: str
+    at: str
+
+
+LogEntry = (ActionEntry | ReleaseEntry | DelegationEntry | AcknowledgementEntry | ChangeRequestEntry
+            | ChangeRequestStatusEntry | CertificateEntry | SignEntry)
 
 DOCUMENT_ACTIONS = ("submit", "approve", "reject", "revise", "withdraw", "supersede")
 # The fields each kind of entry must carry, with their JSON types, beyond the chain's own (seq, prev, hash).
-_STR, _INT = (str,), (int,)
+_STR, _INT, _LIST, _DICT = (str,), (int,), (list,), (dict,)
 REQUIRED: dict[str, dict[str, tuple[type, ...]]] = {
     **{action: {"document": _STR, "revision": _STR, "from": _STR, "to": _STR, "by": _STR, "at": _STR,
                 "fingerprint": _STR} for action in DOCUMENT_ACTIONS},
@@ -75,6 +127,14 @@ REQUIRED: dict[str, dict[str, tuple[type, ...]]] = {
                  "comment": _STR},
     "revoke": {"delegation": _STR, "by": _STR, "at": _STR, "comment": _STR},
     "acknowledge": {"document": _STR, "revision": _STR, "fingerprint": _STR, "by": _STR, "at": _STR, "date": _STR},
+    "change-request": {"change_request": _STR, "title": _STR, "reason": _STR, "documents": _LIST,
+                       "assessment": _DICT, "by": _STR, "at": _STR},
+    "change-request-status": {"change_request": _STR, "from": _STR, "to": _STR, "by": _STR, "at": _STR,
+                              "comment": _STR},
+    "certificate": {"holder": _STR, "sha256": _STR, "subject": _STR, "issuer": _STR, "not_before": _STR,
+                    "not_after": _STR, "replaces": _STR, "at": _STR},
+    "sign": {"document": _STR, "revision": _STR, "fingerprint": _STR, "by": _STR, "function": _STR, "field": _STR,
+             "reason": _STR, "certificate_sha256": _STR, "pdf_sha256": _STR, "at": _STR},
 }
 CHAIN_FIELDS: dict[str, tuple[type, ...]] = {"seq": _INT, "prev": _STR, "hash": _STR}
 

@@ -57,7 +57,7 @@ def delegate(txn: Transaction, org: Organisation, function: str, to: str, by: st
     problems = Findings()
     for person_id in (by, to):
         if person_id not in org.person:
-            problems.append(_unknown_person(org, person_id))
+            problems.append(unknown_person(org, person_id))
     if function not in org.function:
         problems.append(_refused(f"unknown SMS function '{function}'", "functions: " + ", ".join(org.function)))
     if not reason.strip():
@@ -95,7 +95,7 @@ def delegate(txn: Transaction, org: Organisation, function: str, to: str, by: st
 def revoke(txn: Transaction, org: Organisation, delegation_id: str, by: str, reason: str) -> str:
     """End a delegation early: by its grantor, a holder of the function, or the delegate."""
     if by not in org.person:
-        raise UserError(_unknown_person(org, by))
+        raise UserError(unknown_person(org, by))
     grant = next((d for d in txn.register.delegations if d.id == delegation_id), None)
     if grant is None:
         known = ", ".join(d.id for d in txn.register.delegations) or "none recorded"
@@ -121,7 +121,7 @@ def _entry(action: str, grant: Delegation, by: str, org: Organisation, at: str, 
             "by_name": org.person[by].name, "at": at, "until": grant.until or "", "comment": comment}
 
 
-def _unknown_person(org: Organisation, person_id: str) -> Finding:
+def unknown_person(org: Organisation, person_id: str) -> Finding:
     close = difflib.get_close_matches(person_id, list(org.person), n=1)
     return _refused(f"unknown person '{person_id}'", (f"did you mean '{close[0]}'? " if close else "")
                     + "people are the ids in data/people.yml")

@@ -9,6 +9,9 @@ holder of its approver function, the `approver:` of its template, or by someone 
 to (delegation.py). Segregation of duties: the author (who prepared the revision: for a first issue a holder of the
 owner function unless `submit --author` names someone else, for a later revision whoever revised it) and the
 reviewer (who submitted it) may not approve it.
+
+Under a change request (`--change-request CR`, change_requests.py) an action works on the request's documents
+together, through the same `transition`: all or nothing, each document checked as if it were acted on alone.
 """
 from __future__ import annotations
 
@@ -21,9 +24,10 @@ from generator.base.clock import now
 from generator.base.errors import UserError
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
-from generator.control.audit import ActionEntry
+from generator.control.audit import ActionEntry, ChangeRequestStatusEntry
+from generator.control.change_requests import acting_on, alone_refusal, known, moved, prefixed, progress, request_of
 from generator.control.delegation import holds, in_force_for
-from generator.control.register import Delegation, Entry, Event, Register, Revision, fingerprint
+from generator.control.register import ChangeRequest, Delegation, Entry, Event, Register, Revision, fingerprint
 from generator.control.revisions import first_revision, next_revision
 from generator.control.store import Transaction
 from generator.model.organisation import Organisation
@@ -55,6 +59,8 @@ class Controller:
         self.at = now().isoformat()          # the time of the action: delegations are checked against it
         self.author: str | None = None       # `submit --author`
         self.snapshots: dict[tuple[str, str], str] = {}
+        self.change_request: ChangeRequest | None = None   # `--change-request`: the request acted under
+        self.notes: list[str] = []           # what an action did to change requests, for the command to print
 
     # --- selection ----------------------------------------------------------------------------------------------
 
@@ -80,6 +86,18 @@ class Controller:
         if not chosen:
             raise UserError(_refused("no document selected", "name document IDs, or use --type TYPE or --all"))
         return sorted(chosen.values(), key=lambda d: d.id)
+
+    def for_request(self, cr_id: str, action: str) -> list[Document]:
+        """Act under the change request `cr_id`: the documents of it the action works on (change_requests.acting_on)."""
+        cr = known(self.register, cr_id)
+        ids = acting_on(cr, self.register, action)
+        gone = [doc_id for doc_id in ids if doc_id not in self.by_ref]
+        if gone:
+            raise UserError(_refused(f"{cr.id} covers {', '.join(gone)}, no longer in the document set",
+                                     f"cancel it (smsgen change-request cancel {cr.id} --by PERSON --reason TEXT) and "
+                                     "open a new one"))
+        self.change_request = cr
+        return [self.by_ref[doc_id] for doc_id in ids]
 
     # --- checks shared by actions -------------------------------------------------------------------------------
 
@@ -107,7 +125,9 @@ class Controller:
         others in review need another approver. `approve --all` approves the first and lists the count, rather than
         refusing."""
         self.person(person_id)
-        waiting = [d for d in docs if (e := self.register.documents.get(d.id)) and e.current.status == "in_review"]
+        # a document of an open change request is approved only with the others (approve --change-request)
+        waiting = [d for d in docs if (e := self.register.documents.get(d.id)) and e.current.status == "in_review"
+                   and request_of(self.register, d.id) is None]
         mine = [d for d in waiting if self.may_approve(person_id, d)
                 and person_id not in (self.register.documents[d.id].current.author,
                                       self.register.documents[d.id].current.reviewer)]
@@ -177,19 +197,27 @@ class Controller:
         if effective is not None and _iso_date(effective) is None:
             problems.append(_refused(f"effective date '{effective}' is not a date in the form YYYY-MM-DD",
                                      "e.g. --effective 2026-03-01"))
+        # under a change request some actions start from more states (revise: a first issue or a draft joins it)
+        allowed = action.allowed_from + (action.under_request if self.change_request is not None else ())
         for doc in docs:
             entry = self.register.documents.get(doc.id)
             status = entry.current.status if entry else None
-            if (status or "draft") not in action.allowed_from or (entry is None and not action.from_nothing):
+            if (status or "draft") not in allowed or (entry is None and not (action.from_nothing or "draft" in
+                                                                              allowed)):
                 problems.append(_refused(action.wrong_state(doc, status), action.wrong_state_hint(doc)))
+                continue
+            other = request_of(self.register, doc.id)
+            if other is not None and other is not self.change_request and name != "reject":
+                problems.append(alone_refusal(other, doc.id, name))
                 continue
             problems += action.checks(self, doc, entry, by)
         if problems:
             raise UserError(problems)
         at = self.at
-        log: list[ActionEntry] = []
+        log: list[ActionEntry | ChangeRequestStatusEntry] = []
         for doc in docs:
             log += action.apply(self, doc, by, at, text, effective)
+        log += self._requests_moved(docs, by, at)
         self._commit(log)
         return [action.done(d, self.register.documents[d.id]) for d in docs]
 
@@ -232,9 +260,20 @@ class Controller:
         return [self._log("reject", doc, rev, "in_review", "draft", by, at, None, comment)]
 
     def _revise(self, doc: Document, by: str, at: str, change: str, _: str | None) -> list[ActionEntry]:
-        entry = self.register.documents[doc.id]
+        cr = self.change_request
+        entry = self.register.documents.get(doc.id)
+        if entry is None or entry.current.status == "draft":
+            # only under a change request (Action.under_request): a first issue's draft is recorded now, authored by
+            # whoever revised it; a draft opened on its own joins the request as it is
+            assert cr is not None
+            entry = self._entry(doc, by, at)
+            rev = entry.current
+            rev.change, rev.change_request = prefixed(cr.id, rev.change), cr.id
+            rev.events.append(Event(action="revise", by=by, at=at, comment=change))
+            return [self._log("revise", doc, rev, "draft", "draft", by, at, None, change)]
         rev = Revision(revision=next_revision(entry.current.revision, self.org.documents.revision_scheme),
-                       status="draft", change=change, author=by, created=at[:10],
+                       status="draft", change=prefixed(cr.id, change) if cr else change, author=by, created=at[:10],
+                       change_request=cr.id if cr else None,
                        events=[Event(action="revise", by=by, at=at, comment=change)])
         entry.revisions.append(rev)
         entry.title = doc.title
@@ -277,6 +316,18 @@ class Controller:
                                   "reject it and submit again, so the approver sees what is approved"))
         return found
 
+    def _requests_moved(self, docs: list[Document], by: str, at: str) -> list[ChangeRequestStatusEntry]:
+        """Move each open change request the action touched to where its documents now stand (in review once all
+        are submitted, released once all are approved, open again after a rejection), logging each move."""
+        log = []
+        acted = {d.id for d in docs}
+        for cr in self.register.change_requests:
+            to = progress(cr, self.register)
+            if to != cr.status and acted & set(cr.documents):
+                log.append(moved(cr, to, by, self.org.person[by].name, at))
+                self.notes.append(f"{cr.id}: {to.replace('_', ' ')}" + (f" ({len(cr.documents)} documents approved "
+                                                                         "together)" if to == "released" else ""))
+        return log
 
     # --- writing ------------------------------------------------------------------------------------------------
 
@@ -292,11 +343,14 @@ class Controller:
 
     def _log(self, action: str, doc: Document, rev: Revision, before: str, after: str, by: str, at: str,
              print_: str | None, comment: str) -> ActionEntry:
-        return {"action": action, "document": doc.id, "revision": rev.revision, "from": before, "to": after,
-                "by": by, "by_name": self.org.person[by].name, "at": at, "fingerprint": print_ or "",
-                "comment": comment}
+        entry: ActionEntry = {"action": action, "document": doc.id, "revision": rev.revision, "from": before,
+                              "to": after, "by": by, "by_name": self.org.person[by].name, "at": at,
+                              "fingerprint": print_ or "", "comment": comment}
+        if rev.change_request:
+            entry["change_request"] = rev.change_request
+        return entry
 
-    def _commit(self, log: list[ActionEntry]) -> None:
+    def _commit(self, log: list[ActionEntry | ChangeRequestStatusEntry]) -> None:
         self.register.documents = dict(sorted(self.register.documents.items()))
         self.txn.commit(log, self.snapshots)
 
@@ -338,6 +392,8 @@ class Action:
     apply: Callable[[Controller, Document, str, str, str, str | None], list[ActionEntry]]
     done: Callable[[Document, Entry], str]
     from_nothing: bool = False      # may run on a document with no register entry yet (a first issue's draft)
+    under_request: tuple[str, ...] = ()   # further states it may start from under a change request ("draft": also
+    #                                       a first issue with no entry yet)
     text_required: str = ""         # the refusal when the comment / change / reason is empty
     text_flag: str = "comment"
 
@@ -364,8 +420,10 @@ ACTIONS = {action.name: action for action in (
                                f"{_said(status) if status else 'a draft of its first issue'}",
            lambda doc: "a draft is already open for changes",
            _no_checks, Controller._revise,
-           lambda doc, entry: f"{doc.id}: revision {entry.current.revision} opened as a draft",
-           text_required="a revision needs a description of the change", text_flag="change"),
+           lambda doc, entry: f"{doc.id}: revision {entry.current.revision} opened as a draft"
+                              + (f" under {entry.current.change_request}" if entry.current.change_request else ""),
+           text_required="a revision needs a description of the change", text_flag="change",
+           under_request=("draft",)),
     Action("withdraw", ("approved", "draft", "in_review"),
            lambda doc, status: f"{doc.id}: nothing to withdraw (it was never issued, or is already withdrawn)",
            lambda doc: "", _authority_to("withdraw"), Controller._withdraw,

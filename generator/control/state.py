@@ -13,6 +13,7 @@ from typing import TypedDict
 from generator.base.clock import today
 from generator.control.register import Entry, Register, fingerprint
 from generator.control.revisions import add_months, first_revision, next_revision
+from generator.control.signatures import signature_line, signed_copy
 from generator.model.organisation import Organisation
 from generator.render.document import Document
 
@@ -36,6 +37,7 @@ class HistoryEntry:
     approved: str = ""
     effective: str = ""
     status: str = ""
+    change_request: str = ""   # the change request the revision was made under (its change text names it too)
 
 
 @dataclass
@@ -45,9 +47,12 @@ class ControlState:
     effective: str = ""        # ISO date, empty until approved
     next_review: str = ""      # ISO date, empty until approved
     approved_by: str = ""
+    change_request: str = ""   # of the current revision
     overdue: bool = False
     changed: bool = False      # content differs from the approved fingerprint
     history: list[HistoryEntry] = field(default_factory=list)
+    signature: str = ""        # who signed the approved revision, or "not signed" ("" when signatures are off)
+    signed_pdf: dict[str, str] = field(default_factory=dict)   # signatures.signed_copy: its signed PDF, if any
 
     @property
     def status_label(self) -> str:
@@ -83,6 +88,9 @@ class ControlMeta(TypedDict, total=False):
     compensating_control: str    # how segregation is kept when one role owns and approves it ("" otherwise)
     template: str
     history: list[dict[str, str]]   # HistoryEntry fields
+    changes_from: str   # the revision the site's "changes from revision N" page compares with (absent: no page)
+    signature: str      # the "Signature" row of the control block (absent while signatures are off, or unapproved)
+    signed_pdf: dict[str, str]   # the approved revision's signed PDF: file, sha256, fingerprint (absent: none)
 
 
 def initial_state(scheme: str) -> ControlState:
@@ -103,10 +111,12 @@ def state_of(doc: Document, entry: Entry | None, org: Organisation, on: dt.date 
     current = entry.current
     history = [HistoryEntry(revision=r.revision, date=(r.approved or r.created), change=r.change,
                             author=name(r.author), reviewer=name(r.reviewer), approver=name(r.approver),
-                            approved=r.approved or "", effective=r.effective or "", status=r.status)
+                            approved=r.approved or "", effective=r.effective or "", status=r.status,
+                            change_request=r.change_request or "")
                for r in entry.revisions]
     in_force = entry.in_force
-    state = ControlState(revision=current.revision, status=current.status, history=history)
+    state = ControlState(revision=current.revision, status=current.status, history=history,
+                         change_request=current.change_request or "")
     if in_force is not None:
         state.effective = in_force.effective or ""
         state.approved_by = name(in_force.approver)
@@ -118,6 +128,9 @@ def state_of(doc: Document, entry: Entry | None, org: Organisation, on: dt.date 
         state.changed = True
         state.status = "changed"
         state.revision = f"{next_revision(current.revision, org.documents.revision_scheme)} (draft)"
+    elif current.status == "approved" and org.documents.signatures != "off":
+        state.signature = signature_line(current, org)
+        state.signed_pdf = signed_copy(current, doc.id)
     return state
 
 

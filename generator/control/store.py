@@ -10,9 +10,10 @@ How:
 - Lock. An action holds an exclusive lock (`fcntl.flock` on control/.lock) from reading the register to its last
   write, so actions run one after another, each on the state the previous one left.
 - Journal. The action's outcome is first written, atomically and durably, to a write-ahead journal
-  (control/.journal.json): the new register text, the log lines (already chained), the snapshot texts, and the size
-  and SHA-256 of the log before the action. Only then are the files changed: snapshots, log, register, in that
-  order, and the journal removed. Each step is idempotent: a step that already happened is recognised and skipped,
+  (control/.journal.json): the new register text, the log lines (already chained), the snapshot texts, any binary
+  files (signed PDFs, certificates: base64, as JSON holds text only), and the size and SHA-256 of the log before the
+  action. Only then are the files changed: snapshots and files, log, register, in that order, and the journal
+  removed. Each step is idempotent: a step that already happened is recognised and skipped,
   a log append cut short is completed.
 - Recovery. While a journal is pending every control command refuses and points at `smsgen recover`, which applies
   the journal again (completing the action, so no recorded approval is lost), or with `--discard` sets it aside
@@ -24,6 +25,8 @@ Every write is fsynced, and so is the directory after each rename or removal (ba
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import fcntl
 import hashlib
 import json
@@ -46,6 +49,8 @@ from generator.control.snapshots import snapshot_path
 JOURNAL_FORMAT = "smsgen-control-journal/1"
 LOCK_WAIT_SECONDS = 300.0    # how long an action waits for another one to finish before giving up
 LOCK_POLL_SECONDS = 0.05
+# where under control/ a journal may write binary files: signed PDFs and certificates (generator/control/signing.py)
+FILE_FOLDERS = ("signed/", "certificates/")
 
 
 class JournalConflict(Exception):
@@ -62,13 +67,15 @@ class Journal:
     log_sha256: str                     # of those bytes
     append: str                         # the text appended to the log (its lines, newline-terminated)
     snapshots: dict[str, str] = field(default_factory=dict)   # path under control/ -> text
+    files: dict[str, bytes] = field(default_factory=dict)      # path under control/ -> bytes (base64 in the JSON)
 
     def to_json(self) -> str:
-        return json.dumps({"format": JOURNAL_FORMAT, "action": self.action, "started": self.started,
-                           "register": self.register, "log": {"size_before": self.log_size,
-                                                              "sha256_before": self.log_sha256,
-                                                              "append": self.append},
-                           "snapshots": self.snapshots}, ensure_ascii=False, indent=1)
+        data = {"format": JOURNAL_FORMAT, "action": self.action, "started": self.started, "register": self.register,
+                "log": {"size_before": self.log_size, "sha256_before": self.log_sha256, "append": self.append},
+                "snapshots": self.snapshots}
+        if self.files:    # absent from the journal of an action that writes none, as before there were any
+            data["files"] = {k: base64.b64encode(v).decode("ascii") for k, v in self.files.items()}
+        return json.dumps(data, ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Journal:
@@ -87,8 +94,18 @@ class Journal:
             raise ValueError("the journal has a field of the wrong type")
         if any(Path(k).is_absolute() or ".." in Path(k).parts or not k.startswith("approved/") for k in snapshots):
             raise ValueError("the journal names a snapshot outside control/approved/")
+        encoded = data.get("files", {})
+        if not isinstance(encoded, dict) or not all(isinstance(k, str) and isinstance(v, str)
+                                                    for k, v in encoded.items()):
+            raise ValueError("the journal's files section is not a mapping of paths to base64 text")
+        if any(Path(k).is_absolute() or ".." in Path(k).parts or not k.startswith(FILE_FOLDERS) for k in encoded):
+            raise ValueError("the journal names a file outside control/signed/ and control/certificates/")
+        try:
+            files = {k: base64.b64decode(v, validate=True) for k, v in encoded.items()}
+        except binascii.Error as exc:
+            raise ValueError(f"a file in the journal is not base64: {exc}") from None
         return cls(action=action, started=started, register=register, log_size=size, log_sha256=sha, append=append,
-                   snapshots=snapshots)
+                   snapshots=snapshots, files=files)
 
 
 class Store:
@@ -157,6 +174,7 @@ class Store:
 
     def apply(self, journal: Journal) -> None:
         self.write_snapshots(journal)
+        self.write_files(journal)
         self.append_log(journal)
         self.write_register(journal)
         self.journal_file.unlink(missing_ok=True)
@@ -173,6 +191,17 @@ class Store:
             except (OSError, UnicodeDecodeError):
                 pass
             write_atomic(path, text)
+
+    def write_files(self, journal: Journal) -> None:
+        """Binary files (signed PDFs, certificates), like snapshots written before the log entry naming them."""
+        for relpath, data in journal.files.items():
+            path = self.ws.control_dir / relpath
+            try:
+                if path.read_bytes() == data:
+                    continue
+            except OSError:
+                pass
+            write_atomic(path, data)
 
     def append_log(self, journal: Journal) -> None:
         path = self.ws.audit_file
@@ -227,7 +256,8 @@ class Store:
                     lines = journal.append.count("\n") - journal.append.startswith("\n")
                     return [f"completed the interrupted '{journal.action}' (started {journal.started}): "
                             f"{lines} audit-log entr{'y' if lines == 1 else 'ies'}, the register and "
-                            f"{len(journal.snapshots)} approved snapshot(s) written"]
+                            f"{len(journal.snapshots)} approved snapshot(s)"
+                            + (f", {len(journal.files)} file(s)" if journal.files else "") + " written"]
             if discard:
                 stamp = now().strftime("%Y%m%dT%H%M%S")
                 aside = self.journal_file.with_name(f"journal-discarded-{stamp}.json")
@@ -249,8 +279,10 @@ class Transaction:
     register: Register
     committed: bool = False
 
-    def commit(self, entries: Sequence[audit.LogEntry], snapshots: Mapping[tuple[str, str], str] | None = None) -> None:
-        """Write the journal (register, chained log lines, snapshots keyed by (document, revision)), then apply it."""
+    def commit(self, entries: Sequence[audit.LogEntry], snapshots: Mapping[tuple[str, str], str] | None = None,
+               files: Mapping[str, bytes] | None = None) -> None:
+        """Write the journal (register, chained log lines, snapshots keyed by (document, revision), binary files keyed
+        by their path under control/), then apply it."""
         assert not self.committed, "a transaction commits once"
         ws = self.store.ws
         current = ws.audit_file.read_bytes() if ws.audit_file.exists() else b""
@@ -260,7 +292,8 @@ class Transaction:
                           log_size=len(current), log_sha256=hashlib.sha256(current).hexdigest(),
                           append=separator + "".join(line + "\n" for line in lines),
                           snapshots={snapshot_path(ws, doc_id, revision).relative_to(ws.control_dir).as_posix(): text
-                                     for (doc_id, revision), text in (snapshots or {}).items()})
+                                     for (doc_id, revision), text in (snapshots or {}).items()},
+                          files=dict(files or {}))
         self.store.write_journal(journal)
         self.committed = True
         self.store.apply(journal)

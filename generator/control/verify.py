@@ -11,8 +11,9 @@ from typing import Any
 
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
-from generator.control import audit
+from generator.control import audit, change_requests
 from generator.control.register import Register, fingerprint
+from generator.control.signing import verify_signatures
 from generator.control.snapshots import snapshot_path
 from generator.control.store import pending_journal
 
@@ -32,8 +33,10 @@ def verify(ws: Workspace, register: Register) -> Findings:
     findings += _documents_explained(ws, register, entries)
     findings += _delegations_explained(ws, register, entries)
     findings += _releases_explained(ws, register, entries)
+    findings += change_requests.explained(ws, register, entries)   # each request and each revision's link to one
     findings += _acknowledgements_explained(ws, register, lines)
     findings += _snapshots(ws, register)
+    findings += verify_signatures(ws, register, entries)   # certificates, and every signed approval's PDF
     return findings
 
 

@@ -119,6 +119,9 @@ class GeneratedPages(Strict):
     incidents: Classification = Field(Classification.restricted, description="The security incident log")
     acknowledgements: Classification = Field(Classification.internal, description="Who has still to acknowledge "
                                              "reading which documents (it names people)")
+    change_requests: Classification = Field(Classification.internal, description="Change requests: reason, "
+                                            "management-of-change assessment, documents and their states (it names "
+                                            "people)")
 
 
 class ClassificationName(Strict):
@@ -145,6 +148,11 @@ class DocumentsFile(Strict):
     classification_names: dict[Classification, ClassificationName] = Field(
         default_factory=dict, description="The organisation's own names and markings of the levels (public, "
                                           "internal, confidential, restricted); a level not given keeps its name")
+    signatures: Literal["off", "optional", "required"] = Field(
+        "off", description="Signed approvals (smsgen keys, smsgen sign): off (none), optional (an approval may be "
+                           "signed with the approver's key; the control block says whether it is) or required (a "
+                           "controlled build, a pack and a release refuse an approved revision without a valid "
+                           "signature)")
 
     def label(self, level: Classification) -> str:
         """The level's name as documents print it."""

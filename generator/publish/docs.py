@@ -14,6 +14,8 @@ from generator.control.state import ControlState
 from generator.model.datafiles import Decision
 from generator.model.organisation import Organisation
 from generator.publish.audience import Audience, View
+from generator.publish.change_requests import PAGE as CHANGE_REQUESTS_PAGE
+from generator.publish.change_requests import change_requests_page
 from generator.publish.pages import (
     acknowledgements_page,
     applicability_page,
@@ -29,6 +31,7 @@ from generator.publish.pages import (
     section_index,
 )
 from generator.publish.records import record_pages
+from generator.publish.redline.site import redline_page, site_redlines
 from generator.render.applicability import NotIssued
 from generator.render.document import Document, Task
 from generator.render.markdown import html_text, md_escape, page_link
@@ -58,6 +61,8 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
     owed = owed or []   # who still has to read what (clause 7.3), computed once by assess
     sections: list[tuple[str, str, int]] = []
     nav: list = [{"Home": "index.md"}]
+    # "changes from revision N" pages, only of the documents this audience gets (so never in its search otherwise)
+    redlines = site_redlines(ws, org, view, states, register)
     for type_key, type_def in org.documents.types.items():
         docs = sorted((d for d in view.documents if d.type == type_key), key=lambda d: d.id)
         if not docs:
@@ -66,7 +71,11 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
         if audience.sees_page("sections"):
             pages[f"{type_def.folder}/index.md"] = section_index(type_def.label, docs, states)
         for doc in docs:
-            pages[doc.docs_path] = document_page(doc, states[doc.id], org.documents)
+            found = redlines.get(doc.id)
+            pages[doc.docs_path] = document_page(doc, states[doc.id], org.documents,
+                                                 found[0].old_revision if found else "")
+            if found:
+                pages[found[0].page] = redline_page(*found, org.documents.label(doc.classification))
         short = f"{org.org.document_prefix}-"
         index = [f"{type_def.folder}/index.md"] if audience.sees_page("sections") else []
         nav.append({html_text(type_def.label): index + _grouped(
@@ -80,7 +89,9 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
                 lambda: acknowledgements_page(view, owed)),
                ("applicability", "Applicability register", "applicability.md",
                 lambda: applicability_page(org, not_issued or [], included or [])),
-               ("changes", "What changed", "changes.md", lambda: changes_page(view, states, register, release))]
+               ("changes", "What changed", "changes.md", lambda: changes_page(view, states, register, release)),
+               ("change_requests", "Change requests", CHANGE_REQUESTS_PAGE,
+                lambda: change_requests_page(view, register, org))]
     if audience.sees_page("roles"):
         role_rows = ["# Roles", "", "What each role does in the SMS: its tasks, forms and instructions.", ""]
         for role in org.roles:

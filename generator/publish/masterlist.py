@@ -21,8 +21,9 @@ from generator.model.organisation import Organisation
 from generator.render.document import Document
 
 COLUMNS = ("ID", "Title", "Type", "Revision", "Status", "Owner", "Approver", "Approved by", "Effective",
-           "Next review", "Classification", "Record classification")
-# Record classification: forms only, the classification their completed records take (the blank form's is beside it)
+           "Next review", "Classification", "Record classification", "Change request")
+# Record classification: forms only, the classification their completed records take (the blank form's is beside it).
+# Change request: the one the current revision was made under (CR-001), if any.
 
 
 def rows(documents: list[Document], states: dict[str, ControlState], names: DocumentsFile) -> list[tuple]:
@@ -32,7 +33,8 @@ def rows(documents: list[Document], states: dict[str, ControlState], names: Docu
         out.append((doc.id, doc.title, doc.type_def.label, st.revision, st.status_label, doc.owner.title,
                     doc.approver.title, st.approved_by, st.effective, st.next_review,
                     names.label(doc.classification),
-                    names.label(doc.record_classification) if doc.record_classification else ""))
+                    names.label(doc.record_classification) if doc.record_classification else "",
+                    st.change_request))
     return out
 
 

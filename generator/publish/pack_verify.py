@@ -10,10 +10,13 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from generator.base.findings import Findings, Severity
+from generator.control.signatures import PACK_CERTIFICATES
+from generator.control.signing import pack_findings, signed_by
 
 MANIFEST = "manifest.json"
 MAX_ENTRY = 1 * 2**30        # no controlled document, pack or register comes near 1 GB
 MAX_MANIFEST = 16 * 2**20
+MAX_SIGNED = 256 * 2**20     # a PDF whose signatures are checked is read whole
 CHUNK = 2**20
 
 
@@ -110,4 +113,33 @@ def verify_pack(path: Path) -> Findings:
                     "the pack was issued)")
         for name in sorted(set(entries) - set(listed)):
             bad("pack.unlisted", f"{name}: in the pack but not in the manifest")
+        # a forger who changes a signed PDF can write its new hash into the manifest, but cannot sign it again
+        for name, problem in _signatures(archive, entries, listed):
+            bad("pack.signature", f"{name}: {problem}")
     return findings
+
+
+def _signatures(archive: zipfile.ZipFile, entries: dict[str, zipfile.ZipInfo], listed: dict) -> list[tuple[str, str]]:
+    """Every signature of every PDF in the pack, validated against the pack's certificates and the manifest."""
+    pdfs: dict[str, bytes] = {}
+    problems: list[tuple[str, str]] = []
+    for name, info in sorted(entries.items()):
+        entry = listed.get(name)
+        claimed = isinstance(entry, dict) and bool(entry.get("signatures"))
+        if not name.endswith(".pdf"):
+            continue
+        if info.file_size > MAX_SIGNED:
+            if claimed:
+                problems.append((name, f"too large to check its signatures (over {MAX_SIGNED // 2**20} MB)"))
+            continue
+        try:
+            data = archive.read(info)
+        except (OSError, zipfile.BadZipFile, ValueError):
+            continue            # reported above as unreadable
+        if claimed or signed_by(data):
+            pdfs[name] = data
+    if not pdfs:
+        return problems
+    certificates = [archive.read(info) for name, info in sorted(entries.items())
+                    if name.startswith(PACK_CERTIFICATES + "/") and info.file_size <= MAX_MANIFEST]
+    return problems + pack_findings(pdfs, certificates, listed)

@@ -50,11 +50,17 @@ def control_meta(doc: Document, state: ControlState, names: DocumentsFile) -> Co
     }
 
 
-def document_page(doc: Document, state: ControlState, names: DocumentsFile) -> str:
+def document_page(doc: Document, state: ControlState, names: DocumentsFile, changes_from: str = "") -> str:
     # MkDocs and Material print title and description unescaped: they are escaped here, once (export unescapes).
     # The page title carries the ID, so the browser tab and search results name the document by it.
-    meta = {"title": html_text(doc.label), "description": html_text(doc.summary),
-            "control": control_meta(doc, state, names)}
+    control = control_meta(doc, state, names)
+    if changes_from:   # its control block links the redline page beside it (publish/redline/site.py)
+        control["changes_from"] = changes_from
+    if state.signature:    # only while signatures are on (documents.yml), so other sets' pages stay as they were
+        control["signature"] = state.signature
+    if state.signed_pdf:   # the exporters use this signed PDF instead of rendering (publish/export/signed.py)
+        control["signed_pdf"] = state.signed_pdf
+    meta = {"title": html_text(doc.label), "description": html_text(doc.summary), "control": control}
     return front_matter(meta) + doc.body
 
 

@@ -18,6 +18,7 @@ from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
 from generator.checks.matrix import clause_matrix, coverage
+from generator.control.snapshots import approved_text
 from generator.control.state import ControlState
 from generator.model.fields import Classification
 from generator.model.organisation import Organisation
@@ -29,6 +30,9 @@ from generator.publish.export.pdf import write_report
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows, to_csv, to_xlsx
 from generator.publish.records import pack_summary
+from generator.publish.redline.compare import comparisons
+from generator.publish.redline.outputs import redline_files
+from generator.publish.signed import pack_signatures
 from generator.render.document import Document
 
 # the certification body sees everything below restricted, unless restricted documents are included on request
@@ -54,7 +58,8 @@ def _stamp(states: dict[str, ControlState]) -> tuple[datetime, str]:
     return datetime.fromisoformat(day).replace(tzinfo=UTC), day.replace("-", "")
 
 
-def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restricted: bool) -> PackResult:
+def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restricted: bool,
+               redlines: bool = False) -> PackResult:
     findings = Findings(f for f in outcome.findings if f.severity >= Severity.error)
     if findings:
         return PackResult(None, findings)
@@ -77,6 +82,15 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
             name = f"documents/{exporter.name}/{doc.id}.{exporter.name}"
             files[name] = exporter.output(dist, doc.id).read_bytes()
             meta[name] = (doc.id, states[doc.id].revision)
+    # signed approvals: the signed PDFs are among the documents already (the export copies them); add the certificates
+    signed = pack_signatures(ws, outcome, files, org.org.document_prefix)
+    files.update(signed.certificates)
+    if redlines:   # each document revised since its first issue: its changes from the approved revision before
+        found = comparisons(included, outcome.register.documents if outcome.register else {}, states, org,
+                            approved_text(ws))
+        for c, made in redline_files(ws, org, [found[i] for i in sorted(found)], ("pdf",)):
+            files[f"redlines/{c.name}.pdf"] = made["pdf"]
+            meta[f"redlines/{c.name}.pdf"] = (c.doc.id, c.new_revision)
     pages = [read_page(docs_dir / d.docs_path) for d in included]
     prefix = org.org.document_prefix
     files[f"{prefix}-documentation-set.pdf"] = write_pack(
@@ -114,13 +128,17 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
                     key=lambda c: c.level)
         files["records/records-summary.pdf"] = write_report(summary, f"{org.org.name}: Records summary", brand,
                                                             docs_dir, stamp, org.documents.label(shown))
-    files["README.txt"] = _readme(org, included, withheld, version).encode("utf-8")
+    files["README.txt"] = _readme(org, included, withheld, version,
+                                  sum(name.startswith("redlines/") for name in files)).encode("utf-8")
+    if signed.readme:
+        files["README.txt"] += ("\n" + signed.readme).encode("utf-8")
 
     manifest = {
         "organisation": org.org.legal_entity, "pack": "stage1", "version": version,
         "generator": f"smsgen {__version__}",
         "files": [{"file": name, "sha256": _sha256(data), "size": len(data),
-                   "document_id": meta.get(name, ("", ""))[0], "revision": meta.get(name, ("", ""))[1]}
+                   "document_id": meta.get(name, ("", ""))[0], "revision": meta.get(name, ("", ""))[1],
+                   **({"signatures": signed.by_file[name]} if name in signed.by_file else {})}
                   for name, data in sorted(files.items())],
         "withheld": [{"document_id": d.id, "title": d.title, "revision": states[d.id].revision,
                       "classification": d.classification.value, "note": "available for on-site review"}
@@ -132,7 +150,8 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
     return PackResult(path, Findings(), len(files), len(withheld))
 
 
-def _readme(org: Organisation, included: list[Document], withheld: list[Document], version: str) -> str:
+def _readme(org: Organisation, included: list[Document], withheld: list[Document], version: str,
+            redlines: int = 0) -> str:
     lines = [f"{org.org.legal_entity}: security management system documentation for the Stage 1 audit",
              "=" * 78, "",
              f"Standard: ISO 28000:2022 (with the ISO 28001 supply chain elements). Pack version {version}.",
@@ -151,6 +170,9 @@ def _readme(org: Organisation, included: list[Document], withheld: list[Document
              *(["- records/records-summary.pdf: what the SMS has done: the internal audit programme's status and "
                 "audit reports, management review minutes, the corrective-action log and certification-body "
                 "findings"] if not org.records.empty else []),
+             *([f"- redlines/<ID>-rN-rM.pdf ({redlines}): for each document revised since its first issue, what its "
+                "current revision changed from the approved one before (a review aid, not a controlled copy)"]
+               if redlines else []),
              "- manifest.json: SHA-256 and size of every file, with the document ID and revision it holds", "",
              f"{len(included)} documents are included. Every one is approved and unchanged since its approval.",
              ]

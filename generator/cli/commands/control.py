@@ -10,14 +10,17 @@ from generator.base.errors import UserError
 from generator.base.findings import EXIT_CHECKS_FAILED, EXIT_OK, Finding, Severity
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome, assess
-from generator.control import delegation
+from generator.control import change_requests, delegation, signing
 from generator.control.audit import read_entries
 from generator.control.lifecycle import Controller
 from generator.control.register import Register, load_register
+from generator.control.snapshots import approved_text
 from generator.control.state import due_for_review
 from generator.control.store import Store, Transaction, pending_journal
 from generator.control.verify import verify
 from generator.model.organisation import Organisation
+from generator.publish.redline.compare import review_hint
+from generator.publish.signed import require_on, sign_approvals
 
 
 def assessed(ws: Workspace) -> Outcome:
@@ -32,13 +35,29 @@ def lifecycle(ws: Workspace, args: argparse.Namespace) -> int:
     outcome = assessed(ws)
     assert outcome.org is not None
     action = args.command
+    request = getattr(args, "change_request", None)    # withdraw has no --change-request
+    if request and (args.ids or args.type or args.all):
+        raise UserError(Finding("control.refused", Severity.fatal, "--change-request acts on the request's documents: "
+                                "name no IDs, --type or --all with it", hint=f"smsgen {action} --change-request "
+                                f"{request} --by PERSON"))
+    who = None
+    if action == "approve" and args.sign:    # the key and its passphrase are checked before anything is approved
+        require_on(outcome.org)
+        who = signing.credentials(ws, args.by, args.key, args.passphrase_env)
     with Store(ws).transaction(action) as txn:
         controller = Controller(ws, outcome.org, outcome.documents, txn)
-        docs = controller.select(args.ids, args.type or [], args.all)
+        if request:
+            docs = controller.for_request(request, action)
+        else:
+            docs = controller.select(args.ids, args.type or [], args.all)
         if action == "submit":
             lines = controller.submit(docs, args.by, args.comment or "", args.author)
         elif action == "approve":
             if args.all and not args.ids and not args.type:
+                held = [cr.id for cr in txn.register.change_requests if cr.status == "in_review"]
+                if held:        # their documents are left out: approved only together
+                    print(f"change request(s) {', '.join(held)} in review: approve each with `smsgen approve "
+                          "--change-request CR --by PERSON`")
                 docs, others = controller.approvable(args.by, docs)
                 if others:
                     print(f"{others} document(s) in review need another approver (see `smsgen status`)")
@@ -46,12 +65,20 @@ def lifecycle(ws: Workspace, args: argparse.Namespace) -> int:
         elif action == "reject":
             lines = controller.reject(docs, args.by, args.comment or "")
         elif action == "revise":
-            lines = controller.revise(docs, args.by, args.change)
+            change = args.change or (controller.change_request.title if controller.change_request else "")
+            lines = controller.revise(docs, args.by, change)
         else:
             lines = controller.withdraw(docs, args.by, args.reason)
-    for line in lines:
+    for line in lines + controller.notes:
         print(line)
     print(f"{action}: {len(lines)} document(s)")
+    if who is not None:
+        for line in sign_approvals(ws, outcome, who, [doc.id for doc in docs], False):
+            print(line)
+    if action == "submit" and outcome.register is not None:   # where the reviewer sees what each revision changed
+        hint = review_hint(docs, outcome.register.documents, outcome.states, outcome.org, approved_text(ws))
+        if hint:
+            print(hint)
     return EXIT_OK
 
 
@@ -105,11 +132,15 @@ def status(ws: Workspace, args: argparse.Namespace) -> int:
         st = outcome.states[doc.id]
         flag = " OVERDUE" if st.overdue else ""
         print(f"{doc.id:24} {st.revision:8} {st.status_label:22} {st.effective or '-':11} "
-              f"{(st.next_review or '-') + flag:12} {doc.title}")
+              f"{(st.next_review or '-') + flag:12} {doc.title}"
+              + (f"  [{st.change_request}]" if st.change_request else ""))
         counts[st.status_label] = counts.get(st.status_label, 0) + 1
     print(", ".join(f"{n} {label.lower()}" for label, n in sorted(counts.items())))
     for line in delegations(outcome.register, outcome.org):
         print(f"delegation {line}")
+    for cr in outcome.register.change_requests:
+        if cr.status in change_requests.ACTIVE:
+            print(f"change request {change_requests.summary(cr)}")
     pending = pending_journal(ws)
     if pending is not None:
         print(f"warning: {pending.message} ({pending.path}); {pending.hint}", file=sys.stderr)

@@ -26,7 +26,7 @@ def master_list(ws: Workspace, args: argparse.Namespace) -> int:
 def pack(ws: Workspace, args: argparse.Namespace) -> int:
     outcome = assess(ws, controlled=True)
     write_outcome(ws, outcome)
-    result = build_pack(ws, outcome, Path(args.out) if args.out else None, args.include_restricted)
+    result = build_pack(ws, outcome, Path(args.out) if args.out else None, args.include_restricted, args.redlines)
     if result.path is None:
         print("stage 1 pack refused:", file=sys.stderr)
         result.findings.report(sys.stderr)

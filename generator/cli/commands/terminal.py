@@ -34,7 +34,9 @@ def documents(ws: Workspace) -> list[str]:
         names = ws.pages_manifest.read_text(encoding="utf-8").split()
     except (OSError, UnicodeDecodeError):
         return []
-    return sorted({Path(n).stem for n in names if n.endswith(".md") and "/" in n and Path(n).stem != "index"})
+    # a document's "changes from revision N" page (ID-changes.md) sits beside it but is no document
+    return sorted({Path(n).stem for n in names if n.endswith(".md") and "/" in n and Path(n).stem != "index"
+                   and not n.endswith("-changes.md")})
 
 
 def complete(ws: Workspace, args: argparse.Namespace) -> int:

@@ -43,7 +43,8 @@ def approval_rows(page: Page) -> list[tuple[str, str]]:
     marking = [("Marking", c["marking"])] if c.get("marking") else []
     return [("Document ID", c["id"]), ("Revision", str(c["revision"])), ("Status", status_text(page)),
             ("Classification", c["classification_label"])] + marking + records + [("Owner", c["owner"]),
-            ("Approver", c["approver"] + (f" ({c['approved_by']})" if c.get("approved_by") else "")),
+            ("Approver", c["approver"] + (f" ({c['approved_by']})" if c.get("approved_by") else ""))] + \
+        ([("Signature", c["signature"])] if c.get("signature") else []) + [
             ("Effective", c.get("effective") or "Not yet effective"),
             ("Next review", c.get("next_review") or f"{c['review_months']} months after approval"),
             ("Clauses", ", ".join(c.get("clauses", [])))] + \

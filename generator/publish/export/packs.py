@@ -72,6 +72,7 @@ def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: Brand, ro
             outline.root.append(OutlineItem("Contents", 1))
             for source, start in zip(sources, starts):
                 index = {page.obj.objgen: n for n, page in enumerate(source.pages)}
+                _drop_signatures(source)
                 pack.pages.extend(source.pages)
                 with source.open_outline() as own:
                     outline.root.extend(_copy_outline(item, pack, start, index) for item in own.root)
@@ -83,6 +84,22 @@ def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: Brand, ro
         pack.save(out, deterministic_id=True, compress_streams=True,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
+
+
+def _drop_signatures(source: pikepdf.Pdf) -> None:
+    """A signed document's signature fields (smsgen sign) cannot survive a merge, which makes new bytes: they are left
+    out of the pack rather than carried as widgets no form refers to. An unsigned document has no form at all."""
+    if "/AcroForm" not in source.Root:
+        return
+    for page in source.pages:
+        annots = page.obj.get("/Annots")
+        if annots is None:
+            continue
+        kept = [a for a in annots if not (a.get("/Subtype") == "/Widget" and "/Sig" in
+                                          (a.get("/FT"), a.get("/Parent", pikepdf.Dictionary()).get("/FT")))]
+        if len(kept) != len(annots):
+            page.obj.Annots = pikepdf.Array(kept)
+    del source.Root.AcroForm
 
 
 def _front_matter(rows: list[list[str]], counts: list[int], inputs: dict[str, str], root: Path,
