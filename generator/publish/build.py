@@ -15,7 +15,7 @@ from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome, assess
 from generator.publish.docs import Generated, write_outcome
 from generator.publish.export import ExportResult, exporters, plan_export
-from generator.publish.site.backend import Downloads, site_request
+from generator.publish.site.backend import Downloads, SiteBuild, site_request
 from generator.publish.site.registry import DEFAULT_BACKEND, site_backend
 
 
@@ -38,6 +38,7 @@ class BuildResult:
     generated: Generated | None = None
     exported: ExportResult | None = None
     site_dir: Path | None = None      # where the site was built, when it was
+    site: SiteBuild | None = None     # what the site build did (nothing, the changed pages, the whole site)
 
 
 def build(ws: Workspace, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
@@ -63,8 +64,12 @@ def build(ws: Workspace, options: BuildOptions, progress: Progress | None = None
             target = options.site_dir or ws.site_dir
             request = site_request(ws, outcome.org, generated.nav, target, downloads=downloads,
                                    offline=options.offline)
-            with progress.phase("site"):
-                site_findings = site_backend(options.site_backend).build(ws, request)
+            progress.start("site")
+            try:
+                result.site = site_backend(options.site_backend).build_site(ws, request)
+            finally:   # the phase's line says whether the changed pages alone were rendered
+                progress.end("site", result.site.note() if result.site is not None else "")
+            site_findings = result.site.findings
             findings += site_findings
             if not site_findings.fatal:
                 result.site_dir = target

@@ -25,7 +25,7 @@ from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
 from generator.checks.assess import assess
 from generator.publish.docs import write_outcome
-from generator.publish.site.backend import SiteBackend, SiteRequest, site_request
+from generator.publish.site.backend import SiteBackend, SiteBuild, SiteRequest, site_request
 
 POLL_SECONDS = 1.0
 
@@ -37,10 +37,14 @@ class Rebuilt:
     built: bool = False                  # False: the last good site is still the one served
     pages: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    site: SiteBuild | None = None        # what the backend did: the changed pages only, or the whole site
 
     def line(self) -> str:
+        if self.built and self.site is not None and self.site.mode == "pages":
+            return f"site rebuilt: {self.site.pages} of {len(self.pages)} pages rendered again in {self.seconds:.1f} s"
         if self.built:
-            return f"site rebuilt: {len(self.pages)} pages in {self.seconds:.1f} s"
+            why = f" ({self.site.reason})" if self.site is not None and self.site.reason else ""
+            return f"site rebuilt: {len(self.pages)} pages in {self.seconds:.1f} s{why}"
         return f"site not rebuilt ({len(self.findings)} finding(s) above): serving the last good one"
 
 
@@ -53,9 +57,9 @@ def rebuild(ws: Workspace, backend: SiteBackend, site_dir: Path) -> Rebuilt:
     if generated is None or outcome.org is None:
         return Rebuilt(findings, seconds=time.perf_counter() - started)
     request = site_request(ws, outcome.org, generated.nav, site_dir)
-    built = backend.build(ws, request)
-    findings += built
-    return Rebuilt(findings, request, not built, generated.pages, time.perf_counter() - started)
+    site = backend.build_site(ws, request)   # only the pages whose content changed, when that is safe
+    findings += site.findings
+    return Rebuilt(findings, request, not site.findings, generated.pages, time.perf_counter() - started, site)
 
 
 def watched(ws: Workspace) -> list[Path]:

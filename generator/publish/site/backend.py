@@ -4,8 +4,9 @@ Every backend reads the same generated pages (with links relative to the page, w
 and the same values from data, `SiteRequest.config()`: the site name, the navigation, the logo and the `extra`
 settings the theme overrides read. They differ only in how those values reach the builder (a live MkDocs config
 object, a generated config file for Zensical) and how its warnings come back. What they share is here, in
-`SiteBackend.build`: nothing is built when nothing changed, a warning fails the build like MkDocs' strict mode, the
-downloads are copied in, and the previous site stays in place unless the new one is complete.
+`SiteBackend.build`: nothing is built when nothing changed, only the changed pages are rendered when nothing else
+changed and the backend can (manifest.py decides, `update` renders), a warning fails the build like MkDocs' strict
+mode, the downloads are copied in, and the previous site stays in place unless the new one is complete.
 """
 from __future__ import annotations
 
@@ -21,10 +22,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from generator import __version__
-from generator.base.files import replace_dir
+from generator.base.files import replace_dir, write_atomic
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
 from generator.model.organisation import Organisation
+from generator.publish.site.manifest import MANIFEST, Manifest, changed_files, hash_docs
+from generator.publish.site.tree import link_copy, sync_tree
 from generator.render.markdown import html_text
 
 BUILD_STAMP = ".smsgen-build"   # in a built site: the key of what it was built from
@@ -86,44 +89,98 @@ def site_request(ws: Workspace, org: Organisation, nav: list, site_dir: Path | N
                        downloads, site_url, offline)
 
 
+@dataclass
+class SiteBuild:
+    """What a site build did: its findings, and how much it rendered."""
+    findings: Findings
+    mode: str = "unchanged"   # "unchanged" (nothing to build), "pages" (changed pages only) or "full"
+    pages: int = 0            # pages rendered again, in mode "pages"
+    reason: str = ""          # in mode "full": why the changed pages alone could not be rendered, if they were asked
+
+    def note(self) -> str:
+        """One line for the build's progress."""
+        if self.mode == "pages":
+            return f"{self.pages} page(s) rendered again"
+        if self.mode == "full":
+            return f"whole site: {self.reason}" if self.reason else "whole site"
+        return "unchanged"
+
+
+class FullBuildNeeded(Exception):
+    """`SiteBackend.update` cannot bring the site up to date by rendering the changed pages alone; says why."""
+
+
 class SiteBackend(ABC):
     """A site generator smsgen can hand docs/ to. A backend implements `render` (and says its `version`); `build`,
-    shared, decides whether to build at all and puts the result in place."""
+    shared, decides whether to build at all, and whether the changed pages alone can be rendered (a backend that
+    can implements `update`), and puts the result in place."""
     name: ClassVar[str]
+    incremental: ClassVar[bool] = False   # whether `update` can render changed pages alone
 
     @abstractmethod
     def version(self) -> str | None:
         """The generator's version, or None when it is not installed."""
+
+    def toolchain(self) -> list[str]:
+        """What the site's HTML depends on besides smsgen and docs/ (the generator's and the theme's versions)."""
+        return [self.name]
 
     @abstractmethod
     def render(self, ws: Workspace, request: SiteRequest, out: Path) -> Findings:
         """Build the site from docs/ into `out`, an empty directory beside the target. Every warning is a finding
         (error), a failed build a fatal one."""
 
+    def update(self, ws: Workspace, request: SiteRequest, out: Path, changed: list[str]) -> tuple[Findings, int]:
+        """Bring `out`, a copy of the site as last built, up to date when only the content of the docs/ files
+        `changed` has changed since (nothing else: `build` checks). The copy's files are hard links to the built
+        site's: a file is never written in place, it is removed and written anew (`tree.fresh`). Returns the
+        findings and the number of pages rendered; raises FullBuildNeeded when rendering those alone is not safe."""
+        raise FullBuildNeeded(f"{self.name} builds whole sites only")
+
     def build(self, ws: Workspace, request: SiteRequest) -> Findings:
         """Build the site into `request.site_dir`; the previous site stays in place unless the build succeeds."""
+        return self.build_site(ws, request).findings
+
+    def build_site(self, ws: Workspace, request: SiteRequest) -> SiteBuild:
+        """`build`, saying whether it rendered nothing, the changed pages only, or the whole site (and why)."""
         findings = Findings()
+        result = SiteBuild(findings)
         if not ws.mkdocs_yml.exists():
             findings.add("site.config", Severity.fatal, "mkdocs.yml is missing", ws.display(ws.mkdocs_yml),
                          hint="`smsgen init DIR` writes one")
-            return findings
+            return result
         target = request.site_dir
-        key = self.site_key(ws, request)
+        manifest = self.manifest(ws, request)
+        key = self.site_key(request, manifest)
         stamp = target / BUILD_STAMP
         if stamp.exists() and stamp.read_text() == key:
-            return findings  # nothing the site is made from has changed since it was built
+            return result  # nothing the site is made from has changed since it was built
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".site-", dir=target.parent))
+        result.mode = "full"
         try:
-            findings += self.render(ws, request, tmp)
+            changed = None
+            if self.incremental and target.is_dir():
+                changed, result.reason = changed_files(Manifest.read(target), manifest)
+            if changed is not None:
+                try:
+                    link_copy(target, tmp)
+                    found, result.pages = self.update(ws, request, tmp, changed)
+                    findings += found
+                    result.mode = "pages"
+                except FullBuildNeeded as exc:
+                    result.reason = str(exc)
+                    shutil.rmtree(tmp)
+                    tmp.mkdir()
+            if result.mode == "full":
+                findings += self.render(ws, request, tmp)
             downloads = request.downloads
             if not findings and downloads is not None:
                 if not downloads.ready():  # a conversion failed and says so itself; the previous site stays
                     shutil.rmtree(tmp, ignore_errors=True)
-                    return findings
-                for fmt, _ in downloads.formats:
-                    if (downloads.folder / fmt).is_dir():
-                        shutil.copytree(downloads.folder / fmt, tmp / "downloads" / fmt)
+                    return result
+                for fmt, _ in downloads.formats:   # only files that changed are copied into an updated site
+                    sync_tree(downloads.folder / fmt, tmp / "downloads" / fmt)
         except OSError as exc:
             findings.add("site.build", Severity.fatal, f"{self.name} build failed: {exc}", ws.display(ws.mkdocs_yml))
         except BaseException:   # Ctrl-C in `smsgen serve`: leave no half-built directory behind
@@ -131,19 +188,30 @@ class SiteBackend(ABC):
             raise
         if findings:
             shutil.rmtree(tmp, ignore_errors=True)
-            return findings
-        (tmp / BUILD_STAMP).write_text(key)
+            return result
+        # written anew (never through a link to the previous site's), the stamp last
+        write_atomic(tmp / MANIFEST, manifest.text())
+        write_atomic(tmp / BUILD_STAMP, key)
         replace_dir(tmp, target)
-        return findings
+        return result
 
-    def site_key(self, ws: Workspace, request: SiteRequest) -> str:
-        """A hash of everything a site build reads: docs/ (pages, theme overrides, assets), mkdocs.yml, the values
-        from data, the downloads it copies in (by their export keys), the backend and the smsgen version."""
+    def manifest(self, ws: Workspace, request: SiteRequest) -> Manifest:
+        """What a site built now is made from: the hashes of what every page depends on (the backend's and smsgen's
+        versions, mkdocs.yml and the values from data, the navigation, the theme overrides and assets), and of each
+        other file in docs/. The downloads' fingerprint is not in it: a page shows which formats are offered, not
+        the files."""
+        theme, files = hash_docs(ws)
         config = request.config()
-        config["extra"]["smsgen_downloads_key"] = request.downloads.fingerprint if request.downloads else None
-        digest = hashlib.sha256(json.dumps([self.name, __version__, config], sort_keys=True).encode())
-        root = ws.docs_dir
-        for path in sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else []:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-        digest.update(ws.mkdocs_yml.read_bytes())
-        return digest.hexdigest()
+        nav = config.pop("nav")
+        layout = {"versions": [self.name, __version__, self.toolchain()],
+                  "settings": [config, request.offline, hashlib.sha256(ws.mkdocs_yml.read_bytes()).hexdigest()],
+                  "navigation": nav, "theme": theme}
+        return Manifest(self.name, {part: hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+                                    for part, value in layout.items()}, files)
+
+    def site_key(self, request: SiteRequest, manifest: Manifest) -> str:
+        """A hash of everything a site build reads: the manifest, and the downloads it copies in (by their export
+        keys)."""
+        fingerprint = request.downloads.fingerprint if request.downloads else None
+        data = [manifest.backend, manifest.layout, manifest.files, fingerprint]
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()

@@ -1,9 +1,13 @@
 """The MkDocs + Material site backend (the default): builds the site in this process, so a build costs no second
-interpreter start, with MkDocs' own strict mode and its warnings collected as findings."""
+interpreter start, with MkDocs' own strict mode and its warnings collected as findings. When only some pages'
+content changed, it renders those alone into a copy of the site (incremental.py)."""
 from __future__ import annotations
 
 import logging
 import os
+from contextlib import contextmanager
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 import mkdocs
@@ -14,6 +18,7 @@ from mkdocs.exceptions import MkDocsException
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
 from generator.publish.site.backend import Downloads, SiteBackend, SiteRequest
+from generator.publish.site.incremental import recorder, update_pages
 
 __all__ = ["Downloads", "MkDocsBackend", "mkdocs_config"]
 
@@ -47,19 +52,54 @@ def mkdocs_config(ws: Workspace, request: SiteRequest, site_dir: Path, **overrid
     return config
 
 
+@cache
+def _toolchain() -> list[str]:
+    """The versions of what renders the pages: MkDocs, the theme, the Markdown library and its extensions."""
+    versions = []
+    for name in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions"):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} -")
+    return versions
+
+
 class MkDocsBackend(SiteBackend):
     name = "mkdocs"
+    incremental = True
 
     def version(self) -> str | None:
         return mkdocs.__version__
 
+    def toolchain(self) -> list[str]:
+        return _toolchain()
+
     def render(self, ws: Workspace, request: SiteRequest, out: Path) -> Findings:
         findings = Findings()
+        with self._collected(ws, findings):
+            config = mkdocs_config(ws, request, out, strict=True)
+            record = recorder(config)
+            build(config)
+            record.write(out)
+        return findings
+
+    def update(self, ws: Workspace, request: SiteRequest, out: Path, changed: list[str]) -> tuple[Findings, int]:
+        findings = Findings()
+        if not changed:   # only the downloads changed: `build` copies them
+            return findings, 0
+        rendered = 0
+        with self._collected(ws, findings):
+            rendered = update_pages(mkdocs_config(ws, request, out, strict=True), out, changed)
+        return findings, rendered
+
+    @contextmanager
+    def _collected(self, ws: Workspace, findings: Findings):
+        """MkDocs' warnings as findings (errors), a failed build as a fatal one."""
         collector = _Collect()
         log = logging.getLogger("mkdocs")
         log.addHandler(collector)
         try:
-            build(mkdocs_config(ws, request, out, strict=True))
+            yield
         except (MkDocsException, SystemExit, OSError) as exc:
             findings.add("site.build", Severity.fatal, f"mkdocs build failed: {exc or 'aborted'}",
                          ws.display(ws.mkdocs_yml))
@@ -67,4 +107,3 @@ class MkDocsBackend(SiteBackend):
             log.removeHandler(collector)
         for message in collector.messages:
             findings.add("site.warning", Severity.error, f"mkdocs: {message}", ws.display(ws.mkdocs_yml))
-        return findings

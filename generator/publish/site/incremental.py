@@ -1,0 +1,167 @@
+"""Rendering only the changed pages of a built MkDocs site, in a copy of it (`SiteBackend.update`).
+
+MkDocs' own build, driven for a subset of the pages. The configuration, the files and the navigation are set up as
+a full build sets them up; every page is read (its front matter), and takes the title the full build gave it, as the
+navigation of the pages rendered shows them; only the changed pages are rendered and written, with the 404 page and
+the sitemap (made from the navigation; the sitemap carries the build date). The search index is the previous one
+with the changed pages' entries replaced in page order, and the search plugin writes it, so it is the bytes a full
+build writes. This uses two functions private to MkDocs' build (`_populate_page`, `_build_page`): its version is in
+the manifest's layout, so a different MkDocs builds the whole site once.
+
+A full build is needed (FullBuildNeeded) with a plugin other than search and offline (it may read every page),
+extra templates, anchor validation at warning level (it needs every page's anchors), and when a changed page's
+title, or the front matter other pages show of it (Material's navigation shows a page's icon, status and subtitle),
+changed. What the full build gave each page is recorded beside the site (RECORD) by `Recorder`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import get_files, set_exclusions
+from mkdocs.structure.nav import get_navigation
+from mkdocs.structure.pages import Page
+
+from generator.base.files import write_atomic
+from generator.publish.site.backend import FullBuildNeeded
+from generator.publish.site.tree import fresh
+
+RECORD = ".smsgen-mkdocs.json"   # in a built site: each page's title and what other pages show of it
+RECORDER = "smsgen/record"
+# plugins known to read no page but the one they are given: search (its index is merged here) and offline (it
+# copies the index into a script once the build is done)
+SAFE_PLUGINS = {"search", "material/search", "offline", "material/offline", RECORDER}
+# front matter only the page itself renders (smsgen's control block, the description meta tag)
+OWN_META = ("control", "description")
+SEARCH_INDEX = "search/search_index.json"
+OFFLINE_INDEX = "search/search_index.js"
+
+
+def shown(page) -> str:
+    """What other pages show of `page`: its title and its front matter but what only the page itself renders."""
+    meta = {key: value for key, value in page.meta.items() if key not in OWN_META}
+    return hashlib.sha256(json.dumps([page.title, meta], sort_keys=True, default=str).encode()).hexdigest()
+
+
+class Recorder(BasePlugin):
+    """Notes, as each page is rendered, its title and what other pages show of it."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, list[str]] = {}
+
+    def on_page_context(self, context, *, page, config, nav):
+        self.pages[page.file.src_uri] = [page.title, shown(page)]
+        return context
+
+    def write(self, site_dir: Path, previous: dict[str, list[str]] | None = None) -> None:
+        pages = {**(previous or {}), **self.pages}
+        write_atomic(fresh(site_dir / RECORD), json.dumps(pages, indent=0, sort_keys=True) + "\n")
+
+
+def recorder(config) -> Recorder:
+    """A Recorder added to `config`'s plugins."""
+    plugin = Recorder()
+    config.plugins[RECORDER] = plugin
+    return plugin
+
+
+def _read_record(site_dir: Path) -> dict[str, list[str]]:
+    try:
+        pages = json.loads((site_dir / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise FullBuildNeeded("no record of the pages' titles") from exc
+    if not isinstance(pages, dict):
+        raise FullBuildNeeded("no record of the pages' titles")
+    return pages
+
+
+def update_pages(config, out: Path, changed: list[str]) -> int:
+    """Render the pages `changed` (docs/-relative) into `out`, the copy of the site built last from the same
+    configuration; returns how many pages were rendered."""
+    record = _read_record(out)
+    other = sorted(set(config.plugins) - SAFE_PLUGINS)
+    if other:
+        raise FullBuildNeeded(f"the plugin {other[0]} may read every page")
+    if config.extra_templates:
+        raise FullBuildNeeded("extra templates are rendered from every page")
+    if config.validation.links.anchors >= logging.WARNING:
+        raise FullBuildNeeded("links to anchors are checked across pages")
+    recording = recorder(config)
+    # as mkdocs.commands.build.build sets a build up
+    config = config.plugins.on_config(config)
+    config.plugins.on_pre_build(config=config)
+    files = get_files(config)
+    env = config.theme.get_env()
+    files.add_files_from_theme(env, config)
+    files = config.plugins.on_files(files, config=config)
+    set_exclusions(files, config)
+    nav = get_navigation(files, config)
+    nav = config.plugins.on_nav(nav, config=config, files=files)
+    pages = files.documentation_pages()
+    todo = set(changed)
+    for file in pages:
+        if file.page is None and file.inclusion.is_not_in_nav():
+            Page(None, file, config)
+        if file.src_uri in todo:
+            _populate_page(file.page, config, files)
+            if record.get(file.src_uri, [None, None])[1] != shown(file.page):
+                raise FullBuildNeeded(f"the title or front matter of {file.src_uri} changed")
+        elif file.src_uri in record:
+            file.page.read_source(config)
+            file.page.title = record[file.src_uri][0]   # as the full build rendered it
+        else:
+            raise FullBuildNeeded(f"no record of {file.src_uri}")
+    env = config.plugins.on_env(env, config=config, files=files)
+    for file in files:
+        if not file.is_documentation_page() and file.inclusion.is_included() and file.src_uri in todo:
+            fresh(Path(file.abs_dest_path))
+            file.copy_file()
+    for template in config.theme.static_templates:
+        fresh(out / template)
+        fresh(out / f"{template}.gz")   # the sitemap's
+        _build_theme_template(template, env, files, config, nav)
+    rendered = [file for file in pages if file.src_uri in todo]
+    search = next((config.plugins[name] for name in ("material/search", "search") if name in config.plugins), None)
+    previous_index = (out / SEARCH_INDEX).read_text(encoding="utf-8") if (out / SEARCH_INDEX).is_file() else None
+    for file in rendered:
+        fresh(Path(file.abs_dest_path))
+        _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
+    if search is not None and getattr(search.config, "enabled", True):
+        search.search_index.entries = _merged(previous_index, search.search_index.entries, pages, todo)
+    fresh(out / SEARCH_INDEX)
+    fresh(out / OFFLINE_INDEX)
+    config.plugins.on_post_build(config=config)
+    recording.write(out, record)
+    return len(rendered)
+
+
+def _merged(previous: str | None, entries: list[dict], pages, changed: set[str]) -> list[dict]:
+    """The search entries of a full build: the previous index's, with the entries of the pages rendered now in
+    place of theirs. Every entry's location is its page's URL, with an anchor after '#'; a page's entries are
+    together, in the order of the pages."""
+    if previous is None:
+        raise FullBuildNeeded("the site has no search index to update")
+    try:
+        docs = json.loads(previous)["docs"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FullBuildNeeded("the search index cannot be read") from exc
+    old, new = _by_page(docs), _by_page(entries)
+    merged: list[dict] = []
+    for file in pages:
+        url = file.page.url
+        merged += new.pop(url, []) if file.src_uri in changed else old.pop(url, [])
+        old.pop(url, None)
+    if any(old.values()) or any(new.values()):   # entries of no page in this build: not an index to patch
+        raise FullBuildNeeded("the search index does not match the pages")
+    return merged
+
+
+def _by_page(entries: list[dict]) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for entry in entries:
+        grouped.setdefault(str(entry["location"]).split("#", 1)[0], []).append(entry)
+    return grouped
