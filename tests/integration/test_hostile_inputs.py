@@ -274,7 +274,8 @@ def test_text_from_data_is_literal_in_the_page_titles_and_figures(hostile_site):
 def test_a_title_with_emoji_and_other_scripts_still_makes_a_pdf(hostile_site):
     page = read_page(hostile_site.docs_dir / "job-descriptions" / "MF-JD-OPS.md")
     assert "🛡" in page.title
-    pdf = write_pdf(page, brand_of(load(hostile_site)[0], hostile_site), hostile_site.docs_dir, 0)
+    pdf = write_pdf(page, brand_of(load(hostile_site)[0], hostile_site), hostile_site.docs_dir, 0,
+                    hostile_site.cache_dir)
     assert pdf.startswith(b"%PDF")
 
 
