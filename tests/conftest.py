@@ -130,6 +130,24 @@ def approve_everything(ws, submitter: str) -> None:
     assert smsgen(ws, "build", "--controlled", "--no-site") == 0
 
 
+# the mini organisation's three people hold most functions, so the holders delegate approval to each other, on the
+# record, and nobody approves a document they own
+MINI_DELEGATIONS = (("top_management", "bob", "ann"), ("sms_manager", "bob", "ann"), ("security_manager", "ann", "bob"))
+
+
+def delegate_mini_approvals(ws) -> None:
+    for function, to, by in MINI_DELEGATIONS:
+        assert smsgen(ws, "delegate", "--function", function, "--to", to, "--by", by, "--reason", "Owner") == 0
+
+
+def approve_mini(ws) -> None:
+    """The mini set submitted by the guard and approved by Ann and Bob under the delegations, at SMSGEN_NOW."""
+    assert smsgen(ws, "submit", "--all", "--by", "cal") == 0
+    delegate_mini_approvals(ws)
+    assert smsgen(ws, "approve", "--all", "--by", "ann") == 0
+    assert smsgen(ws, "approve", "--all", "--by", "bob") == 0
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Workspace:
     """The reference organisation built into a site once for the whole session."""

@@ -13,7 +13,7 @@ from generator.base.workspace import Workspace
 from generator.control.audit import read_entries
 from generator.control.register import load_register
 
-from ..conftest import MINI, copy_workspace, smsgen
+from ..conftest import MINI, approve_mini, copy_workspace, smsgen
 
 pytestmark = pytest.mark.integration
 
@@ -32,12 +32,7 @@ def approved_mini(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("SMSGEN_NOW", APPROVED_ON)
     ws = copy_workspace(tmp_path_factory.mktemp("cr") / "mini", MINI)
-    assert smsgen(ws, "submit", "--all", "--by", "cal") == 0
-    for function, to, by in (("top_management", "bob", "ann"), ("sms_manager", "bob", "ann"),
-                             ("security_manager", "ann", "bob")):
-        assert smsgen(ws, "delegate", "--function", function, "--to", to, "--by", by, "--reason", "Owner") == 0
-    assert smsgen(ws, "approve", "--all", "--by", "ann") == 0
-    assert smsgen(ws, "approve", "--all", "--by", "bob") == 0
+    approve_mini(ws)
     mp.undo()
     return ws
 

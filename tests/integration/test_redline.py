@@ -23,7 +23,7 @@ from docx.oxml.ns import qn
 from generator.base.workspace import Workspace
 from generator.cli import main
 
-from ..conftest import MINI, copy_workspace, smsgen
+from ..conftest import MINI, approve_mini, copy_workspace, smsgen
 
 pytestmark = pytest.mark.integration
 
@@ -47,12 +47,7 @@ def revised(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("SMSGEN_NOW", "2026-11-23T10:00:00+00:00")
     ws = copy_workspace(tmp_path_factory.mktemp("redline") / "mini", MINI)
-    assert smsgen(ws, "submit", "--all", "--by", "cal") == 0
-    for function, to, by in (("top_management", "bob", "ann"), ("sms_manager", "bob", "ann"),
-                             ("security_manager", "ann", "bob")):
-        assert smsgen(ws, "delegate", "--function", function, "--to", to, "--by", by, "--reason", "Owner") == 0
-    assert smsgen(ws, "approve", "--all", "--by", "ann") == 0
-    assert smsgen(ws, "approve", "--all", "--by", "bob") == 0
+    approve_mini(ws)
     mp.setenv("SMSGEN_NOW", "2026-11-25T10:00:00+00:00")
     sites = ws.data_dir / "sites.yml"
     text = sites.read_text(encoding="utf-8")

@@ -25,7 +25,7 @@ from generator.checks.assess import assess as run
 from generator.control.register import load_register
 from generator.control.store import Store
 
-from ..conftest import MINI, copy_workspace, smsgen
+from ..conftest import MINI, copy_workspace, delegate_mini_approvals, smsgen
 
 pytestmark = pytest.mark.integration
 
@@ -67,9 +67,7 @@ def signed_mini(tmp_path_factory, keys):
     as_(mp, "bob")
     assert smsgen(ws, "keys", "create", "bob", "--key", str(keys / "bob.key")) == 0
     assert smsgen(ws, "submit", "--all", "--by", "cal") == 0
-    for function, to, by in (("top_management", "bob", "ann"), ("sms_manager", "bob", "ann"),
-                             ("security_manager", "ann", "bob")):
-        assert smsgen(ws, "delegate", "--function", function, "--to", to, "--by", by, "--reason", "Owner") == 0
+    delegate_mini_approvals(ws)
     as_(mp, "ann")
     assert smsgen(ws, "approve", "--all", "--by", "ann", "--sign", "--key", str(keys / "ann.key")) == 0
     as_(mp, "bob")
