@@ -30,13 +30,13 @@ FOLDER = "pandoc"
 # pages per pandoc process: start-up is paid once per batch, and a batch stays well inside common.TIMEOUT
 PER_PROCESS = 40
 
-# stdin: a JSON list of {markdown, to, shift, reference, resources}. For each request, in order, stdout gets "OK" or
+# stdin: a JSON list of {text, from, to, shift, reference, resources}. For each request, in order, stdout gets "OK" or
 # "ERR", the length in bytes, a newline and the bytes (the output, or pandoc's error message): one page that fails
 # does not fail the others.
 SCRIPT = r"""
 local requests = pandoc.json.decode(io.read("a"), false)
 local function convert(r)
-  local doc = pandoc.read(r.markdown, "markdown")
+  local doc = pandoc.read(r.text, r.from)
   if r.shift ~= 0 then
     doc = doc:walk{Header = function(h) h.level = h.level + r.shift; return h end}
   end
@@ -61,16 +61,17 @@ end
 class Request:
     """One pandoc conversion of Markdown: to a format, headings shifted down by `shift`, with a reference document
     (DOCX) and a folder its relative image paths are read from."""
-    markdown: str
+    text: str
     to: str
     shift: int = 0
     reference: str = ""
     resources: str = ""
+    source: str = "markdown"   # the pandoc format `text` is in
 
     @property
     def key(self) -> str:
-        digest = hashlib.sha256(f"{VERSION}\0{_pandoc_version()}\0{self.to}\0{self.shift}\0".encode())
-        for part in (self.reference, self.resources, self.markdown):
+        digest = hashlib.sha256(f"{VERSION}\0{_pandoc_version()}\0{self.source}\0{self.to}\0{self.shift}\0".encode())
+        for part in (self.reference, self.resources, self.text):
             digest.update(part.encode("utf-8") + b"\0")
         if self.reference:   # the reference document's content, not only its name (pandoc reports a missing one)
             path = Path(self.reference)
@@ -87,7 +88,7 @@ def run(requests: list[Request]) -> list[bytes | ConversionError]:
     """Every request's output (or its error), converted by one pandoc process."""
     if not requests:
         return []
-    payload = json.dumps([{"markdown": r.markdown, "to": r.to, "shift": r.shift, "reference": r.reference,
+    payload = json.dumps([{"text": r.text, "from": r.source, "to": r.to, "shift": r.shift, "reference": r.reference,
                            "resources": r.resources} for r in requests]).encode("utf-8")
     raw = run_pandoc(["lua", "-e", SCRIPT], payload)
     results: list[bytes | ConversionError] = []
@@ -112,7 +113,7 @@ def precompute(requests: list[Request], cache_dir: Path, workers: int | None = N
     folder = cache_dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     missing = {r.key: r for r in requests if not (folder / r.key).exists()}
-    todo = sorted(missing.values(), key=lambda r: -len(r.markdown))
+    todo = sorted(missing.values(), key=lambda r: -len(r.text))
     if not todo:
         return
     chunks = [todo[n:n + PER_PROCESS] for n in range(0, len(todo), PER_PROCESS)]

@@ -13,33 +13,19 @@ from pathlib import Path
 from typing import Any
 
 from generator.base.errors import ConversionError
-from generator.publish.export.common import run_pandoc
+from generator.publish.export import batch
+from generator.publish.export.batch import Request
 from generator.publish.redline.compare import Comparison
 from generator.publish.redline.diff import DELETION, INSERTION, Node, marked, redline
 
-# reads stdin {"from", "to", "texts"}, writes each converted text as its length in bytes, a newline and the bytes
-_BATCH = """
-local job = pandoc.json.decode(io.read("a"), false)
-for _, text in ipairs(job.texts) do
-  local out = pandoc.write(pandoc.read(text, job.from), job.to)
-  io.write(#out, "\\n", out)
-end
-"""
-
 
 def convert_many(texts: list[str], source: str, target: str) -> list[str]:
-    """Each text converted from `source` to `target` (pandoc format names), by one pandoc process."""
-    if not texts:
-        return []
-    raw = run_pandoc(["lua", "-e", _BATCH], json.dumps({"from": source, "to": target, "texts": texts}).encode())
-    out, at = [], 0
-    while at < len(raw):
-        end = raw.index(b"\n", at)
-        size = int(raw[at:end])
-        out.append(raw[end + 1:end + 1 + size].decode("utf-8"))
-        at = end + 1 + size
-    if len(out) != len(texts):
-        raise ConversionError(f"pandoc converted {len(out)} of {len(texts)} texts")
+    """Each text converted from `source` to `target` (pandoc format names), by one pandoc process (batch.py)."""
+    out = []
+    for result in batch.run([Request(text, target, source=source) for text in texts]):
+        if isinstance(result, ConversionError):
+            raise result
+        out.append(result.decode("utf-8"))
     return out
 
 
