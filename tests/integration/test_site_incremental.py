@@ -1,10 +1,12 @@
-"""A change to some pages' content renders those pages alone into a copy of the site (the search index, the sitemap
-and the downloads updated in it), and the result is byte for byte the site a clean full build makes; anything else a
-page depends on (a title, the navigation, the set of pages, the theme) builds the whole site, as does a site with no
-record of what it was built from. A failed update leaves the previous site in place."""
+"""A change to some pages' content renders those pages alone (with the search index and the sitemap) into a folder of
+their own, whose files then replace the site's one by one (the downloads updated likewise), and the result is byte
+for byte the site a clean full build makes; anything else a page depends on (a title, the navigation, the set of
+pages, the theme) builds the whole site, as does a site with no record of what it was built from. A failed update
+leaves the previous site in place."""
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from generator.checks.assess import assess as run
 from generator.publish.build import BuildOptions, build
 from generator.publish.docs import write_outcome
 from generator.publish.serve import rebuild
+from generator.publish.site import backend
 from generator.publish.site.backend import SiteBuild, site_request
 from generator.publish.site.manifest import MANIFEST
 from generator.publish.site.registry import site_backend
@@ -119,6 +122,30 @@ def test_a_failed_update_keeps_the_previous_site(mini, tmp_path):
     assert failed.mode == "pages" and any("nowhere.md" in f.message for f in failed.findings)
     assert tree(site) == before
     assert not list(tmp_path.glob(".site-*"))
+
+
+def test_an_update_cut_short_leaves_a_site_the_next_build_rebuilds_whole(mini, tmp_path, monkeypatch):
+    """The stamp is removed before the first file is replaced and written after the last: a site half updated is
+    never taken for current, and no page is ever half written."""
+    site = tmp_path / "site"
+    assert build_site(mini, site).mode == "full"
+    edit(mini.data_dir / "roles.yml", "Guards the yard.", "Guards the yard and its gatehouse.")
+
+    def cut_short(staging: Path, target: Path) -> None:
+        first = next(p for p in sorted(staging.rglob("*.html")))
+        os.replace(first, target / first.relative_to(staging))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backend, "move_into", cut_short)
+    failed = build_site(mini, site)
+    assert [f.code for f in failed.findings] == ["site.build"] and "No space left" in failed.findings[0].message
+    assert not (site / ".smsgen-build").exists() and not (site / MANIFEST).exists()
+    assert not list(tmp_path.glob(".site-*"))
+    monkeypatch.undo()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    again = build_site(mini, site)
+    assert again.mode == "full" and again.findings == []
+    assert_as_clean_build(mini, site)
 
 
 def test_a_build_with_downloads_updates_the_changed_pages_and_files(exported, tmp_path):

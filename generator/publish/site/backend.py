@@ -27,7 +27,7 @@ from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
 from generator.model.organisation import Organisation
 from generator.publish.site.manifest import MANIFEST, Manifest, changed_files, hash_docs
-from generator.publish.site.tree import link_copy, sync_tree
+from generator.publish.site.tree import move_into, sync_tree
 from generator.render.markdown import html_text
 
 BUILD_STAMP = ".smsgen-build"   # in a built site: the key of what it was built from
@@ -130,11 +130,12 @@ class SiteBackend(ABC):
         """Build the site from docs/ into `out`, an empty directory beside the target. Every warning is a finding
         (error), a failed build a fatal one."""
 
-    def update(self, ws: Workspace, request: SiteRequest, out: Path, changed: list[str]) -> tuple[Findings, int]:
-        """Bring `out`, a copy of the site as last built, up to date when only the content of the docs/ files
-        `changed` has changed since (nothing else: `build` checks). The copy's files are hard links to the built
-        site's: a file is never written in place, it is removed and written anew (`tree.fresh`). Returns the
-        findings and the number of pages rendered; raises FullBuildNeeded when rendering those alone is not safe."""
+    def update(self, ws: Workspace, request: SiteRequest, site: Path, out: Path,
+               changed: list[str]) -> tuple[Findings, int]:
+        """Write into the empty folder `out` every file of `site` (as last built) that changes when only the content
+        of the docs/ files `changed` has changed since (nothing else: `build` checks); `build` then moves them into
+        the site. Returns the findings and the number of pages rendered; raises FullBuildNeeded when rendering those
+        alone is not safe."""
         raise FullBuildNeeded(f"{self.name} builds whole sites only")
 
     def build(self, ws: Workspace, request: SiteRequest) -> Findings:
@@ -164,8 +165,7 @@ class SiteBackend(ABC):
                 changed, result.reason = changed_files(Manifest.read(target), manifest)
             if changed is not None:
                 try:
-                    link_copy(target, tmp)
-                    found, result.pages = self.update(ws, request, tmp, changed)
+                    found, result.pages = self.update(ws, request, target, tmp, changed)
                     findings += found
                     result.mode = "pages"
                 except FullBuildNeeded as exc:
@@ -179,8 +179,9 @@ class SiteBackend(ABC):
                 if not downloads.ready():  # a conversion failed and says so itself; the previous site stays
                     shutil.rmtree(tmp, ignore_errors=True)
                     return result
-                for fmt, _ in downloads.formats:   # only files that changed are copied into an updated site
-                    sync_tree(downloads.folder / fmt, tmp / "downloads" / fmt)
+                if result.mode == "full":
+                    for fmt, _ in downloads.formats:
+                        sync_tree(downloads.folder / fmt, tmp / "downloads" / fmt)
         except OSError as exc:
             findings.add("site.build", Severity.fatal, f"{self.name} build failed: {exc}", ws.display(ws.mkdocs_yml))
         except BaseException:   # Ctrl-C in `smsgen serve`: leave no half-built directory behind
@@ -189,10 +190,16 @@ class SiteBackend(ABC):
         if findings:
             shutil.rmtree(tmp, ignore_errors=True)
             return result
-        # written anew (never through a link to the previous site's), the stamp last
-        write_atomic(tmp / MANIFEST, manifest.text())
-        write_atomic(tmp / BUILD_STAMP, key)
-        replace_dir(tmp, target)
+        try:
+            if result.mode == "full":   # a new site, swapped in whole, its stamp written last
+                write_atomic(tmp / MANIFEST, manifest.text())
+                write_atomic(tmp / BUILD_STAMP, key)
+                replace_dir(tmp, target)
+            else:
+                _update_in_place(tmp, target, request.downloads, manifest, key)
+        except OSError as exc:
+            findings.add("site.build", Severity.fatal, f"{self.name} build failed: {exc}", ws.display(ws.mkdocs_yml))
+            shutil.rmtree(tmp, ignore_errors=True)
         return result
 
     def manifest(self, ws: Workspace, request: SiteRequest) -> Manifest:
@@ -215,3 +222,18 @@ class SiteBackend(ABC):
         fingerprint = request.downloads.fingerprint if request.downloads else None
         data = [manifest.backend, manifest.layout, manifest.files, fingerprint]
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _update_in_place(staging: Path, target: Path, downloads: Downloads | None, manifest: Manifest, key: str) -> None:
+    """Move the files an update rendered into the site, each replacing its old one whole, and bring its downloads up
+    to date. The stamp and the manifest go first and come back last: an update cut short leaves a site the next
+    build rebuilds whole, never one it takes for current or updates from a record that no longer holds."""
+    (target / BUILD_STAMP).unlink(missing_ok=True)
+    (target / MANIFEST).unlink(missing_ok=True)
+    move_into(staging, target)
+    shutil.rmtree(staging, ignore_errors=True)
+    if downloads is not None:   # only files that changed are copied
+        for fmt, _ in downloads.formats:
+            sync_tree(downloads.folder / fmt, target / "downloads" / fmt)
+    write_atomic(target / MANIFEST, manifest.text())
+    write_atomic(target / BUILD_STAMP, key)

@@ -1,4 +1,4 @@
-"""Rendering only the changed pages of a built MkDocs site, in a copy of it (`SiteBackend.update`).
+"""Rendering only the changed pages of a built MkDocs site, into a folder of their own (`SiteBackend.update`).
 
 MkDocs' own build, driven for a subset of the pages. The configuration, the files and the navigation are set up as
 a full build sets them up; every page is read (its front matter), and takes the title the full build gave it, as the
@@ -20,6 +20,7 @@ import json
 import logging
 from pathlib import Path
 
+import jinja2
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import get_files, set_exclusions
@@ -28,7 +29,6 @@ from mkdocs.structure.pages import Page
 
 from generator.base.files import write_atomic
 from generator.publish.site.backend import FullBuildNeeded
-from generator.publish.site.tree import fresh
 
 RECORD = ".smsgen-mkdocs.json"   # in a built site: each page's title and what other pages show of it
 RECORDER = "smsgen/record"
@@ -48,10 +48,16 @@ def shown(page) -> str:
 
 
 class Recorder(BasePlugin):
-    """Notes, as each page is rendered, its title and what other pages show of it."""
+    """Notes, as each page is rendered, its title and what other pages show of it. And keeps the theme's compiled
+    templates between builds, in Jinja's per-user cache as smsgen's own are (`render.make_environment`): MkDocs
+    compiles them anew in every build, which costs more than rendering a few changed pages."""
 
     def __init__(self) -> None:
         self.pages: dict[str, list[str]] = {}
+
+    def on_env(self, env, *, config, files):
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache()
+        return env
 
     def on_page_context(self, context, *, page, config, nav):
         self.pages[page.file.src_uri] = [page.title, shown(page)]
@@ -59,7 +65,7 @@ class Recorder(BasePlugin):
 
     def write(self, site_dir: Path, previous: dict[str, list[str]] | None = None) -> None:
         pages = {**(previous or {}), **self.pages}
-        write_atomic(fresh(site_dir / RECORD), json.dumps(pages, indent=0, sort_keys=True) + "\n")
+        write_atomic(site_dir / RECORD, json.dumps(pages, indent=0, sort_keys=True) + "\n")
 
 
 def recorder(config) -> Recorder:
@@ -79,10 +85,12 @@ def _read_record(site_dir: Path) -> dict[str, list[str]]:
     return pages
 
 
-def update_pages(config, out: Path, changed: list[str]) -> int:
-    """Render the pages `changed` (docs/-relative) into `out`, the copy of the site built last from the same
-    configuration; returns how many pages were rendered."""
-    record = _read_record(out)
+def update_pages(config, site: Path, changed: list[str]) -> int:
+    """Render the pages `changed` (docs/-relative) of `site`, built last from the same configuration, into the empty
+    folder `config.site_dir`: those pages, the files every build renders again (404, sitemap, search index) and
+    the record; returns how many pages were rendered."""
+    out = Path(config.site_dir)
+    record = _read_record(site)
     other = sorted(set(config.plugins) - SAFE_PLUGINS)
     if other:
         raise FullBuildNeeded(f"the plugin {other[0]} may read every page")
@@ -118,22 +126,16 @@ def update_pages(config, out: Path, changed: list[str]) -> int:
     env = config.plugins.on_env(env, config=config, files=files)
     for file in files:
         if not file.is_documentation_page() and file.inclusion.is_included() and file.src_uri in todo:
-            fresh(Path(file.abs_dest_path))
             file.copy_file()
     for template in config.theme.static_templates:
-        fresh(out / template)
-        fresh(out / f"{template}.gz")   # the sitemap's
         _build_theme_template(template, env, files, config, nav)
     rendered = [file for file in pages if file.src_uri in todo]
     search = next((config.plugins[name] for name in ("material/search", "search") if name in config.plugins), None)
-    previous_index = (out / SEARCH_INDEX).read_text(encoding="utf-8") if (out / SEARCH_INDEX).is_file() else None
+    previous_index = (site / SEARCH_INDEX).read_text(encoding="utf-8") if (site / SEARCH_INDEX).is_file() else None
     for file in rendered:
-        fresh(Path(file.abs_dest_path))
         _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
     if search is not None and getattr(search.config, "enabled", True):
         search.search_index.entries = _merged(previous_index, search.search_index.entries, pages, todo)
-    fresh(out / SEARCH_INDEX)
-    fresh(out / OFFLINE_INDEX)
     config.plugins.on_post_build(config=config)
     recording.write(out, record)
     return len(rendered)

@@ -83,13 +83,14 @@ class MkDocsBackend(SiteBackend):
             record.write(out)
         return findings
 
-    def update(self, ws: Workspace, request: SiteRequest, out: Path, changed: list[str]) -> tuple[Findings, int]:
+    def update(self, ws: Workspace, request: SiteRequest, site: Path, out: Path,
+               changed: list[str]) -> tuple[Findings, int]:
         findings = Findings()
         if not changed:   # only the downloads changed: `build` copies them
             return findings, 0
         rendered = 0
         with self._collected(ws, findings):
-            rendered = update_pages(mkdocs_config(ws, request, out, strict=True), out, changed)
+            rendered = update_pages(mkdocs_config(ws, request, out, strict=True), site, changed)
         return findings, rendered
 
     @contextmanager

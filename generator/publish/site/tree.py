@@ -1,6 +1,7 @@
-"""Copies of a built site's folders. An update is made in a copy of the site whose files are hard links to the
-site's own (fast, and no space), so a file in the copy is never written in place: it is removed and written anew,
-and the site being served keeps its bytes until the copy is swapped in."""
+"""Bringing a built site's files up to date in place, file by file. Each file is replaced whole (written beside it,
+then renamed over it), so a page being served is the old one or the new one, never half of either; an update
+touches only the files that changed, never the site's folders (a site of 1000 pages has some 1650 of them, and on
+some disks removing a folder costs milliseconds)."""
 from __future__ import annotations
 
 import filecmp
@@ -9,27 +10,18 @@ import shutil
 from pathlib import Path
 
 
-def link_copy(src: Path, dst: Path) -> None:
-    """Every file under `src` into the existing folder `dst`, hard-linked (copied where linking fails)."""
-    shutil.copytree(src, dst, symlinks=True, dirs_exist_ok=True, copy_function=_link)
-
-
-def _link(src: str, dst: str) -> None:
-    try:
-        os.link(src, dst)
-    except OSError:   # a file system without hard links: a copy is slower, not wrong
-        shutil.copy2(src, dst)
-
-
-def fresh(path: Path) -> Path:
-    """`path`, with the file there removed: writing it then makes a new file instead of writing through a link."""
-    path.unlink(missing_ok=True)
-    return path
+def move_into(staging: Path, target: Path) -> None:
+    """Every file under `staging` moved to the same place under `target`, each replacing the file there whole."""
+    for folder, _, names in os.walk(staging):
+        for name in sorted(names):
+            rel = Path(folder, name).relative_to(staging)
+            (target / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(Path(folder, name), target / rel)
 
 
 def sync_tree(src: Path, dst: Path) -> None:
     """Make `dst` hold the files of `src` and nothing else: a file whose size or modification time differs (then its
-    bytes) is copied again, a file `src` no longer has is removed. `dst` is a folder of a site smsgen builds."""
+    bytes) is copied again, whole; a file `src` no longer has is removed. `dst` is a folder of a site smsgen builds."""
     if not src.is_dir():
         shutil.rmtree(dst, ignore_errors=True)
         return
@@ -45,4 +37,6 @@ def sync_tree(src: Path, dst: Path) -> None:
         if target.is_file() and filecmp.cmp(source, target, shallow=True):
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, fresh(target))
+        partial = target.with_name(f".{target.name}.part")
+        shutil.copy2(source, partial)
+        os.replace(partial, target)
