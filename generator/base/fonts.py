@@ -18,10 +18,13 @@ FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts
              "/System/Library/Fonts", "/Library/Fonts", "~/Library/Fonts", "C:/Windows/Fonts")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 SURELY_COVERED = 0x0530   # Latin, Greek, Cyrillic: in every font smsgen names
+SURELY_COVERED_CHAR = chr(SURELY_COVERED)
 
 
 def uncovered(text: str) -> list[str]:
     """The characters of `text` (each once, in order) that no installed font can draw."""
+    if not text or max(text) < SURELY_COVERED_CHAR:   # nearly all data: no character-by-character walk
+        return []
     missing: dict[str, None] = {}
     for char in text:
         point = ord(char)

@@ -103,6 +103,8 @@ def _clause_coverage(documents: list[Document]) -> Findings:
 def _placeholders(documents: list[Document]) -> Findings:
     findings = Findings()
     for doc in documents:
+        if doc.type == "form" and PLACEHOLDER.search(doc.body) is None:   # nothing to report line by line
+            continue
         for number, line in enumerate(doc.body.splitlines(), 1):
             hit = PLACEHOLDER.search(line)
             if hit:
@@ -129,16 +131,17 @@ def _link_schemes(documents: list[Document]) -> Findings:
     written."""
     findings = Findings()
     for doc in documents:
-        for number, line in enumerate(doc.body.splitlines(), 1):
-            for match in LINK_TARGET.finditer(line):
-                # browsers decode entities and drop tabs, newlines and controls before reading the scheme
-                target = re.sub(r"[\x00-\x20]", "", html.unescape(match.group(1) or match.group(2) or ""))
-                scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", target)
-                if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-                    findings.add("set.link-scheme", Severity.fatal, f"{doc.id}: a link to '{scheme.group(1)}:' in "
-                                 f"line {number} of the rendered document", doc.template.display,
-                                 hint="links go to pages of the set (ref()) or to http(s) and mailto addresses; "
-                                      "data is never a link target")
+        # over the whole body: a link target may follow its brackets on the next line, and a tag span lines
+        for match in LINK_TARGET.finditer(doc.body):
+            # browsers decode entities and drop tabs, newlines and controls before reading the scheme
+            target = re.sub(r"[\x00-\x20]", "", html.unescape(match.group(1) or match.group(2) or ""))
+            scheme = re.match(r"([a-zA-Z][a-zA-Z0-9+.-]*):", target)
+            if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+                number = doc.body.count("\n", 0, match.start()) + 1
+                findings.add("set.link-scheme", Severity.fatal, f"{doc.id}: a link to '{scheme.group(1)}:' in "
+                             f"line {number} of the rendered document", doc.template.display,
+                             hint="links go to pages of the set (ref()) or to http(s) and mailto addresses; "
+                                  "data is never a link target")
     return findings
 
 

@@ -2,6 +2,7 @@
 every clause where documented information is required whether it is present, approved or missing."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -28,7 +29,13 @@ def sections_naming(doc: Document, number: str) -> list[str]:
     """Headings of a document that start with, or name, the clause number (e.g. '7.5 Documented information')."""
     n = re.escape(number)
     pattern = re.compile(rf"^{n}\s|\bclause {n}(?![.\d])", re.I)
-    return [h.strip() for h in HEADING.findall(doc.body) if pattern.search(h.strip())]
+    return [h for h in _headings(doc.body) if pattern.search(h)]
+
+
+@functools.lru_cache(maxsize=256)
+def _headings(body: str) -> tuple[str, ...]:
+    """A body's headings, stripped: asked once per clause a document names."""
+    return tuple(h.strip() for h in HEADING.findall(body))
 
 
 def clause_matrix(documents: list[Document], states: dict[str, ControlState]) -> list[ClauseRow]:

@@ -1,6 +1,7 @@
 """The organisation: every data file of a workspace assembled, with cross-file lookups and derived values."""
 from __future__ import annotations
 
+import functools
 from typing import TypeVar
 
 from generator.model.datafiles import (
@@ -151,7 +152,17 @@ class Organisation:
         return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def risks_at(self, site_code: str) -> list[Risk]:
-        return sorted((r for r in self.risks if site_code in self.sites_of(r)), key=lambda r: -r.score)
+        """The risks assessed at a site, the highest-scored first."""
+        return list(self._risks_by_site.get(site_code, ()))
+
+    @functools.cached_property
+    def _risks_by_site(self) -> dict[str, list[Risk]]:
+        # every site's plan asks for its risks: indexed once, not a scan of every risk per site (quadratic in sites)
+        by_site: dict[str, list[Risk]] = {}
+        for risk in sorted(self.risks, key=lambda r: -r.score):
+            for code in dict.fromkeys(self.sites_of(risk)):
+                by_site.setdefault(code, []).append(risk)
+        return by_site
 
     def risks_by_threat(self) -> list[tuple[str, list[Risk]]]:
         """Risks grouped by threat, the highest-rated threat first: how a multi-site plan reads the same threat

@@ -19,6 +19,7 @@ from generator.control.state import ControlMeta, ControlState, due_for_review
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Decision, DocumentsFile, Role
 from generator.model.organisation import Organisation
+from generator.model.yaml_source import FastDumper
 from generator.publish.audience import View
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows
 from generator.render.applicability import NotIssued
@@ -27,7 +28,7 @@ from generator.render.markdown import html_text, md_escape, page_link, resolve_l
 
 
 def front_matter(meta: dict) -> str:
-    return "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
+    return "---\n" + yaml.dump(meta, Dumper=FastDumper, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
 
 
 def control_meta(doc: Document, state: ControlState, names: DocumentsFile) -> ControlMeta:

@@ -35,7 +35,13 @@ def md_escape(value, locale: str = DEFAULT_LOCALE) -> str:
     (tags, entities): whatever it holds, it reads as the same text on the page. A date is written out in `locale`."""
     if isinstance(value, dt.date):
         value = longdate(value, locale)
-    text = _MD_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False)).translate(_PANDOC_INLINE)
+    return _escaped(str(value))
+
+
+@functools.lru_cache(maxsize=2**16)
+def _escaped(value: str) -> str:
+    """md_escape of text: the same names and titles are inserted thousands of times in a large set."""
+    text = _MD_SPECIAL.sub(r"\\\1", html.escape(value, quote=False)).translate(_PANDOC_INLINE)
     text = _LINE_BREAK.sub(" ", text)
     start = _BLOCK_START.match(text)
     if start is None:
