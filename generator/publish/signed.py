@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator.base.clock import now
 from generator.base.errors import UserError
+from generator.base.files import digest
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
@@ -169,9 +171,9 @@ class PackSignatures:
     readme: str = ""
 
 
-def pack_signatures(ws: Workspace, outcome: Outcome, files: dict[str, bytes], prefix: str) -> PackSignatures:
-    """The signatures of the document PDFs in `files` that are their signed copies (byte for byte, as the export
-    wrote them), and every registered certificate, for an auditor to validate them with."""
+def pack_signatures(ws: Workspace, outcome: Outcome, files: Mapping[str, bytes | Path], prefix: str) -> PackSignatures:
+    """The signatures of the document PDFs in `files` (their bytes, or the files) that are their signed copies (byte
+    for byte, as the export wrote them), and every registered certificate, for an auditor to validate them with."""
     found = PackSignatures()
     if outcome.org is None or outcome.register is None:
         return found
@@ -179,7 +181,7 @@ def pack_signatures(ws: Workspace, outcome: Outcome, files: dict[str, bytes], pr
     for doc in outcome.documents:
         name = f"documents/pdf/{doc.id}.pdf"
         copy = outcome.states[doc.id].signed_pdf
-        if name not in files or not copy or sha256(files[name]) != copy["sha256"]:
+        if name not in files or not copy or digest(files[name])[0] != copy["sha256"]:
             continue
         rev = outcome.register.documents[doc.id].current
         found.by_file[name] = [{"signer": s.by, "signer_name": names.get(s.by, s.by), "function": s.function,

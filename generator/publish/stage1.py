@@ -5,15 +5,15 @@ bytes: sorted entries, fixed timestamps, dates from the register.
 """
 from __future__ import annotations
 
-import hashlib
 import json
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from generator import __version__
 from generator.base.clock import today
-from generator.base.files import deterministic_zip, write_atomic
+from generator.base.files import digest, write_zip
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
@@ -24,7 +24,8 @@ from generator.model.fields import Classification
 from generator.model.organisation import Organisation
 from generator.publish.audience import Audience
 from generator.publish.export import brand_of, export
-from generator.publish.export.packs import write_pack
+from generator.publish.export.base import Brand
+from generator.publish.export.packs import apart, save_pack
 from generator.publish.export.page import read_page
 from generator.publish.export.pdf import write_report
 from generator.publish.export.registry import EXPORTERS
@@ -32,7 +33,7 @@ from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_row
 from generator.publish.records import pack_summary
 from generator.publish.redline.compare import comparisons
 from generator.publish.redline.outputs import redline_files
-from generator.publish.signed import pack_signatures
+from generator.publish.signed import PackSignatures, pack_signatures
 from generator.render.document import Document
 
 # the certification body sees everything below restricted, unless restricted documents are included on request
@@ -45,10 +46,6 @@ class PackResult:
     findings: Findings
     files: int = 0
     withheld: int = 0
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def _stamp(states: dict[str, ControlState]) -> tuple[datetime, str]:
@@ -75,15 +72,19 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
     view = Audience.up_to(None if include_restricted else CERTIFICATION_BODY).view(documents)
     included, withheld = view.documents, view.hidden
 
-    files: dict[str, bytes] = {}
+    prefix = org.org.document_prefix
+    path = out or dist / f"{prefix}-stage1-{version}.zip"
+    # the documents and the documentation set (about 130 MB at 1000 documents) go into the zip from their files, which
+    # is streamed: the pack is never held in memory; the registers and reports are small and given as bytes
+    files: dict[str, bytes | Path] = {}
     meta: dict[str, tuple[str, str]] = {}
     for doc in included:
         for exporter in EXPORTERS.values():
             name = f"documents/{exporter.name}/{doc.id}.{exporter.name}"
-            files[name] = exporter.output(dist, doc.id).read_bytes()
+            files[name] = exporter.output(dist, doc.id)
             meta[name] = (doc.id, states[doc.id].revision)
     # signed approvals: the signed PDFs are among the documents already (the export copies them); add the certificates
-    signed = pack_signatures(ws, outcome, files, org.org.document_prefix)
+    signed = pack_signatures(ws, outcome, files, prefix)
     files.update(signed.certificates)
     if redlines:   # each document revised since its first issue: its changes from the approved revision before
         found = comparisons(included, outcome.register.documents if outcome.register else {}, states, org,
@@ -91,11 +92,34 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
         for c, made in redline_files(ws, org, [found[i] for i in sorted(found)], ("pdf",)):
             files[f"redlines/{c.name}.pdf"] = made["pdf"]
             meta[f"redlines/{c.name}.pdf"] = (c.doc.id, c.new_revision)
-    pages = [read_page(docs_dir / d.docs_path) for d in included]
-    prefix = org.org.document_prefix
-    files[f"{prefix}-documentation-set.pdf"] = write_pack(
-        pages, [EXPORTERS["pdf"].output(dist, d.id) for d in included],
-        f"{org.org.name}: SMS documentation for the Stage 1 audit", brand, docs_dir, stamp)
+    # before the merge, while this process is at its smallest: the reports' layouts need the most memory of the pack
+    files.update(_registers_and_reports(ws, outcome, included, brand, stamp, include_restricted))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # the documentation set is written beside the pack, on its file system, not in a temporary folder that may be
+    # held in memory (tmpfs)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
+        documentation_set = Path(scratch) / f"{prefix}-documentation-set.pdf"
+        with documentation_set.open("wb") as handle:
+            save_pack(handle, [read_page(docs_dir / d.docs_path) for d in included],
+                      [EXPORTERS["pdf"].output(dist, d.id) for d in included],
+                      f"{org.org.name}: SMS documentation for the Stage 1 audit", brand, docs_dir, stamp)
+        files[documentation_set.name] = documentation_set
+        readme = _readme(org, included, withheld, version, sum(name.startswith("redlines/") for name in files))
+        files["README.txt"] = (readme + ("\n" + signed.readme if signed.readme else "")).encode("utf-8")
+        files["manifest.json"] = _manifest(org, version, files, meta, signed, withheld, states)
+        write_zip(path, files)
+    return PackResult(path, Findings(), len(files), len(withheld))
+
+
+def _registers_and_reports(ws: Workspace, outcome: Outcome, included: list[Document], brand: Brand, stamp: int,
+                           include_restricted: bool) -> dict[str, bytes]:
+    """The registers (CSV, XLSX, PDF), the readiness report and the records summary: small files, made in memory.
+    Each PDF is laid out in a process of its own (at 1000 documents the readiness report takes typst about 600 MB,
+    the master list about 300 MB), so their memory is not added up, nor kept by this one."""
+    org, documents, states = outcome.org, outcome.documents, outcome.states
+    assert org is not None
+    docs_dir = ws.docs_dir
+    files: dict[str, bytes] = {}
     body = rows(included, states, org.documents)
     files["registers/master-document-list.csv"] = to_csv(COLUMNS, body).encode("utf-8")
     files["registers/master-document-list.xlsx"] = to_xlsx({"Master document list": (COLUMNS, body),
@@ -119,35 +143,36 @@ def build_pack(ws: Workspace, outcome: Outcome, out: Path | None, include_restri
              levels.applicability),
             ("readiness-report.pdf", "readiness.md", "Stage 1 readiness report", levels.readiness)):
         markdown = read_page(docs_dir / page).body
-        files[name] = write_report(markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp,
-                                   org.documents.label(level))
+        files[name] = apart(write_report, markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp,
+                            org.documents.label(level))
     cleared = None if include_restricted else CERTIFICATION_BODY.level
     summary = pack_summary(org, today(), lambda page: getattr(levels, page).visible_at(cleared))
     if summary is not None:
         shown = max((getattr(levels, p) for p in ("records", "incidents") if getattr(levels, p).visible_at(cleared)),
                     key=lambda c: c.level)
-        files["records/records-summary.pdf"] = write_report(summary, f"{org.org.name}: Records summary", brand,
-                                                            docs_dir, stamp, org.documents.label(shown))
-    files["README.txt"] = _readme(org, included, withheld, version,
-                                  sum(name.startswith("redlines/") for name in files)).encode("utf-8")
-    if signed.readme:
-        files["README.txt"] += ("\n" + signed.readme).encode("utf-8")
+        files["records/records-summary.pdf"] = apart(write_report, summary, f"{org.org.name}: Records summary",
+                                                     brand, docs_dir, stamp, org.documents.label(shown))
+    return files
 
+
+def _manifest(org: Organisation, version: str, files: dict[str, bytes | Path], meta: dict[str, tuple[str, str]],
+              signed: PackSignatures, withheld: list[Document], states: dict[str, ControlState]) -> bytes:
+    """manifest.json: every file's SHA-256 and size (a file read in chunks), with the document and revision it holds."""
+    listed = []
+    for name, content in sorted(files.items()):
+        sha256, size = digest(content)
+        listed.append({"file": name, "sha256": sha256, "size": size,
+                       "document_id": meta.get(name, ("", ""))[0], "revision": meta.get(name, ("", ""))[1],
+                       **({"signatures": signed.by_file[name]} if name in signed.by_file else {})})
     manifest = {
         "organisation": org.org.legal_entity, "pack": "stage1", "version": version,
         "generator": f"smsgen {__version__}",
-        "files": [{"file": name, "sha256": _sha256(data), "size": len(data),
-                   "document_id": meta.get(name, ("", ""))[0], "revision": meta.get(name, ("", ""))[1],
-                   **({"signatures": signed.by_file[name]} if name in signed.by_file else {})}
-                  for name, data in sorted(files.items())],
+        "files": listed,
         "withheld": [{"document_id": d.id, "title": d.title, "revision": states[d.id].revision,
                       "classification": d.classification.value, "note": "available for on-site review"}
                      for d in sorted(withheld, key=lambda d: d.id)],
     }
-    files["manifest.json"] = (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
-    path = out or dist / f"{prefix}-stage1-{version}.zip"
-    write_atomic(path, deterministic_zip(files))
-    return PackResult(path, Findings(), len(files), len(withheld))
+    return (json.dumps(manifest, indent=2) + "\n").encode("utf-8")
 
 
 def _readme(org: Organisation, included: list[Document], withheld: list[Document], version: str,

@@ -4,9 +4,11 @@ from __future__ import annotations
 import io
 import json
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any, BinaryIO, TypeVar
 
 import pikepdf
 from pikepdf import OutlineItem
@@ -39,6 +41,7 @@ FRONT_MATTER = r"""
   )).flatten())
 """
 LINK = "smsgen-doc:"
+T = TypeVar("T")
 
 
 def highest_classification(pages: list[Page]) -> str:
@@ -48,7 +51,15 @@ def highest_classification(pages: list[Page]) -> str:
     return top.control["classification_label"] if top is not None else Classification.public.value.capitalize()
 
 
-def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: Brand, root: Path, timestamp: int) -> bytes:
+def apart(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)` in a process of its own. typst keeps the memory of a layout for the life of its process; a
+    process that has ended gives it all back."""
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as process:
+        return process.submit(function, *args).result()
+
+
+def save_pack(out: BinaryIO, pages: list[Page], pdfs: list[Path], title: str, brand: Brand, root: Path,
+              timestamp: int) -> None:
     """Several documents in one PDF: a title page and contents, then each document's own PDF, page for page, so the
     pack carries exactly the controlled copies (header, footer, "Page X of Y" of each document) and their bookmarks.
     qpdf (through pikepdf) copies the pages without decoding them and reads their streams from the files only as it
@@ -58,10 +69,8 @@ def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: Brand, ro
     rows = [[p.control["id"], p.title, str(p.control["revision"]), status_text(p)] for p in pages]
     inputs = {"brand": brand_input(brand, root), "title": title, "link": LINK,
               "classification": highest_classification(pages)}
-    # typst keeps the memory of a layout for the life of its process (a 1000-row contents table: about 250 MB), so
-    # the front matter is laid out in a process of its own, which ends before the merge needs its memory
-    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as apart:
-        front, front_length, starts = apart.submit(_front_matter, rows, counts, inputs, root, timestamp).result()
+    # the front matter is laid out apart (a 1000-row contents table: about 250 MB), ending before the merge needs memory
+    front, front_length, starts = apart(_front_matter, rows, counts, inputs, root, timestamp)
     with ExitStack() as open_files:
         pack = open_files.enter_context(pikepdf.Pdf.new())
         front_pdf = open_files.enter_context(pikepdf.open(io.BytesIO(front)))
@@ -79,11 +88,9 @@ def write_pack(pages: list[Page], pdfs: list[Path], title: str, brand: Brand, ro
         _link_contents(pack, front_length, starts)
         pack.docinfo = pack.make_indirect(pikepdf.Dictionary(
             Title=pikepdf.String(title), Author=pikepdf.String(brand.name), Creator=pikepdf.String("smsgen")))
-        out = io.BytesIO()
         # deterministic: the same inputs give the same bytes (no random /ID, no dates)
         pack.save(out, deterministic_id=True, compress_streams=True,
                   object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
 
 
 def _drop_signatures(source: pikepdf.Pdf) -> None:

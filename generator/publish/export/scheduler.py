@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.base.errors import ConversionError
-from generator.base.files import write_atomic
+from generator.base.files import atomic_output, write_atomic
 from generator.publish.export.base import ExportContext, Exporter, timestamp
-from generator.publish.export.packs import write_pack
+from generator.publish.export.packs import save_pack
 from generator.publish.export.page import read_page
 
 TASKS_PER_WORKER = 50
@@ -45,13 +45,13 @@ def pack_members(job: Job) -> list[Path]:
 def convert(job: Job, context: ExportContext) -> str | None:
     """Worker: make one output and write it atomically. Returns an error message, or None on success."""
     try:
-        if job.kind == PACK:
-            pages = [read_page(Path(p)) for p in job.pages]
-            data = write_pack(pages, pack_members(job), job.title, context.brand, context.docs_dir, timestamp(None))
-        else:
-            assert job.exporter is not None
-            data = job.exporter.convert(read_page(Path(job.pages[0])), context)
-        write_atomic(Path(job.out), data)
+        if job.kind == PACK:   # written as it is merged, never held whole
+            with atomic_output(Path(job.out)) as handle:
+                save_pack(handle, [read_page(Path(p)) for p in job.pages], pack_members(job), job.title,
+                          context.brand, context.docs_dir, timestamp(None))
+            return None
+        assert job.exporter is not None
+        write_atomic(Path(job.out), job.exporter.convert(read_page(Path(job.pages[0])), context))
         return None
     except ConversionError as exc:
         return str(exc)
