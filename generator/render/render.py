@@ -267,7 +267,7 @@ class RenderContext:
             clause=self.clause, documents=self.documents, docs_of_type=self.docs_of_type, tasks_of=self.tasks_of,
             withheld_tasks=self.withheld_tasks, task_groups=task_groups, clauses=self.clauses,
             risk_heatmap=self.risk_heatmap, org_chart=self.org_chart, has=self.has, issued=self.issued,
-            review_inputs=REVIEW_INPUTS,
+            review_inputs=REVIEW_INPUTS, addressing_clause=self.addressing_clause,
         )
         if doc.subject is not None and doc.template.meta is not None and doc.template.meta.expand:
             context[doc.template.meta.expand] = doc.subject
@@ -294,6 +294,21 @@ class RenderContext:
 
     def docs_of_type(self, type_key: str) -> list[Document]:
         return [d for d in self.documents if d.type == type_key]
+
+    def addressing_clause(self, number: str, types: list[str]) -> list[Document]:
+        """The documents of the given types that name the clause or one of its subclauses (4.4 for 4.4.1), in the
+        set's order."""
+        return [d for d in self._by_clause.get(number, []) if d.type in types]
+
+    @functools.cached_property
+    def _by_clause(self) -> dict[str, list[Document]]:
+        # an audit checklist asks this for every clause: indexed once, not a scan of the set per clause
+        index: dict[str, list[Document]] = {}
+        for doc in self.documents:
+            named = {".".join(n.split(".")[:depth]) for n in doc.clauses for depth in range(1, n.count(".") + 2)}
+            for number in named:
+                index.setdefault(number, []).append(doc)
+        return index
 
     def tasks_of(self, role: Role) -> list[Task]:
         """The tasks other documents give `role` that the document being rendered may quote: those from documents
