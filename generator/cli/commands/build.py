@@ -6,8 +6,10 @@ import json
 import sys
 from pathlib import Path
 
+from generator.base.findings import Findings
 from generator.base.progress import Progress
 from generator.base.workspace import Workspace
+from generator.publish import uptodate
 from generator.publish.build import BuildOptions, BuildResult, build
 from generator.publish.export import PACK_NAMES
 from generator.publish.export.registry import EXPORTERS
@@ -20,14 +22,22 @@ def build_command(ws: Workspace, args: argparse.Namespace) -> int:
                            site_dir=Path(args.site_dir).resolve() if args.site_dir else None,
                            site_backend=args.site_backend, offline=args.offline)
     as_json = getattr(args, "format", "text") == "json"
+    site_dir = (options.site_dir or ws.site_dir) if options.site else None
+    inputs = uptodate.inputs_key(ws, options)
+    last = uptodate.recall(ws, inputs, site_dir)
+    if last is not None:
+        return _repeat(ws, *last, as_json)
     # a terminal gets live bars; CI logs, pipes and --format json get one plain line per phase (on standard error)
     progress = Progress(sys.stderr, live=False if as_json else None)
     try:
         result = build(ws, options, progress)
     finally:
         progress.close()
+    made = summary(ws, result)
+    logo = result.outcome.org.org.branding.logo if result.outcome.org is not None else None
+    uptodate.remember(ws, inputs, site_dir, result.findings, made, [ws.root / logo] if logo else [])
     if as_json:
-        print(json.dumps(summary(ws, result), indent=2))
+        print(json.dumps(made, indent=2))
         return result.findings.exit_code()
     if result.exported is not None:
         exported = result.exported
@@ -38,6 +48,23 @@ def build_command(ws: Workspace, args: argparse.Namespace) -> int:
         for line in summary_lines(ws, result):
             print(line)
     return result.findings.exit_code()
+
+
+def _repeat(ws: Workspace, findings: Findings, made: dict, as_json: bool) -> int:
+    """A build with nothing to do (`uptodate`): the last build's findings and summary, nothing converted."""
+    made = {**made, "converted": 0, "unchanged": made["converted"] + made["unchanged"],
+            "outputs": {kind: {**counts, "converted": 0} for kind, counts in made["outputs"].items()}}
+    if as_json:
+        print(json.dumps(made, indent=2))
+        return findings.exit_code()
+    print("nothing changed since the last build: its pages, site and outputs are current", file=sys.stderr)
+    if made["dist_dir"] is not None:
+        print(f"0 file(s) converted, {made['unchanged']} unchanged -> {made['dist_dir']}")
+    findings.report(sys.stderr)
+    if made["docs_dir"] is not None:
+        for line in _lines(made):
+            print(line)
+    return findings.exit_code()
 
 
 def _kind(out: str) -> str:
@@ -77,7 +104,10 @@ def summary(ws: Workspace, result: BuildResult) -> dict:
 
 def summary_lines(ws: Workspace, result: BuildResult) -> list[str]:
     """The human summary at the end of a build: what was written where."""
-    data = summary(ws, result)
+    return _lines(summary(ws, result))
+
+
+def _lines(data: dict) -> list[str]:
     lines = [f"{len(data['documents'])} documents written to {data['docs_dir']}"
              + (f"; site built in {data['site_dir']}" if data["site_dir"] is not None else "")]
     for kind, counts in data["outputs"].items():
