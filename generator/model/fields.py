@@ -63,7 +63,8 @@ WorkspaceFile = Annotated[str, StringConstraints(min_length=1, strip_whitespace=
 
 class Strict(BaseModel):
     """Every data model rejects unknown fields, so a misspelt field is reported instead of ignored."""
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+    # schemas built when a model is first used, not at import: a build with nothing to do uses none
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True, defer_build=True)
 
 
 class Function(str, Enum):
