@@ -56,6 +56,7 @@ def build(ws: Workspace, options: BuildOptions, progress: Progress | None = None
     with ThreadPoolExecutor(1) as background:
         if options.formats:
             plan = plan_export(ws, outcome.org, options.formats, packs=options.packs)
+            plan.begin()
             exporting = background.submit(plan.run, None, progress)
             downloads = Downloads(ws.dist_dir, plan.fingerprint,
                                   [(e.name, e.label) for e in exporters(options.formats)],

@@ -16,7 +16,7 @@ import functools
 import hashlib
 import json
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +27,9 @@ from generator.publish.export.common import run_pandoc
 
 VERSION = "1"   # bump when SCRIPT changes what it writes
 FOLDER = "pandoc"
-# pages per pandoc process: start-up is paid once per batch, and a batch stays well inside common.TIMEOUT
-PER_PROCESS = 40
+# Markdown per pandoc process: start-up is paid once per batch, and a batch stays well inside common.TIMEOUT (pandoc
+# reads and writes both formats at about 0.5 MB of Markdown a second here: a batch takes about 2 s)
+BYTES_PER_PROCESS = 1_000_000
 
 # stdin: a JSON list of {text, from, to, shift, reference, resources}. For each request, in order, stdout gets "OK" or
 # "ERR", the length in bytes, a newline and the bytes (the output, or pandoc's error message): one page that fails
@@ -68,20 +69,33 @@ class Request:
     resources: str = ""
     source: str = "markdown"   # the pandoc format `text` is in
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         digest = hashlib.sha256(f"{VERSION}\0{_pandoc_version()}\0{self.source}\0{self.to}\0{self.shift}\0".encode())
         for part in (self.reference, self.resources, self.text):
             digest.update(part.encode("utf-8") + b"\0")
         if self.reference:   # the reference document's content, not only its name (pandoc reports a missing one)
-            path = Path(self.reference)
-            digest.update(path.read_bytes() if path.is_file() else b"missing")
+            digest.update(_content_digest(self.reference).encode())
         return digest.hexdigest()
 
 
 @functools.cache
 def _pandoc_version() -> str:
     return pypandoc.get_pandoc_version()
+
+
+def _content_digest(path: str) -> str:
+    """A file's SHA-256, read once for each version of it: every DOCX request names the same reference document."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return "missing"
+    return _digest_of(path, info.st_size, info.st_mtime_ns)
+
+
+@functools.cache
+def _digest_of(path: str, size: int, modified: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def run(requests: list[Request]) -> list[bytes | ConversionError]:
@@ -106,17 +120,35 @@ def run(requests: list[Request]) -> list[bytes | ConversionError]:
     return results
 
 
+class Batches:
+    """pandoc batches under way (`start`): `wait` returns once every one has ended."""
+
+    def __init__(self, pool: ThreadPoolExecutor | None, running: list[Future]) -> None:
+        self.pool, self.running = pool, running
+
+    def wait(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()   # every batch ended, even when one failed, before any failure is raised
+        for future in self.running:
+            future.result()
+
+
 def precompute(requests: list[Request], cache_dir: Path, workers: int | None = None) -> None:
-    """Convert every request not yet in the cache, in batches of PER_PROCESS pages, one pandoc per core at a time
-    (the largest pages first, so no core is left with a long one at the end), each result written to its file. A
-    failed batch leaves its pages to be converted one by one, where the failure is reported against the page."""
+    """`start`, and wait for the batches to end."""
+    start(requests, cache_dir, workers).wait()
+
+
+def start(requests: list[Request], cache_dir: Path, workers: int | None = None) -> Batches:
+    """Start converting every request not yet in the cache, one pandoc per core at a time, each result written to its
+    file. A failed batch leaves its pages to be converted one by one, where the failure is reported against the
+    page."""
     folder = cache_dir / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     missing = {r.key: r for r in requests if not (folder / r.key).exists()}
-    todo = sorted(missing.values(), key=lambda r: -len(r.text))
-    if not todo:
-        return
-    chunks = [todo[n:n + PER_PROCESS] for n in range(0, len(todo), PER_PROCESS)]
+    if not missing:
+        return Batches(None, [])
+    workers = workers or os.cpu_count() or 1
+    chunks = balanced(list(missing.values()), workers)
 
     def convert(chunk: list[Request]) -> None:
         try:
@@ -127,8 +159,23 @@ def precompute(requests: list[Request], cache_dir: Path, workers: int | None = N
             if isinstance(result, bytes):
                 _write(folder / request.key, result)
 
-    with ThreadPoolExecutor(max(1, min(workers or os.cpu_count() or 1, len(chunks)))) as pool:
-        list(pool.map(convert, chunks))
+    pool = ThreadPoolExecutor(max(1, min(workers, len(chunks))))
+    return Batches(pool, [pool.submit(convert, chunk) for chunk in chunks])
+
+
+def balanced(requests: list[Request], workers: int) -> list[list[Request]]:
+    """The requests in batches of about equal size, a multiple of `workers` of them, none much over
+    BYTES_PER_PROCESS: every core works until the end, with no batch left running alone (the largest page placed
+    first, each next one in the batch with least so far)."""
+    size = sum(len(r.text) for r in requests)
+    count = -(-max(1, -(-size // BYTES_PER_PROCESS)) // workers) * workers
+    chunks: list[list[Request]] = [[] for _ in range(min(count, len(requests)))]
+    loads = [0] * len(chunks)
+    for request in sorted(requests, key=lambda r: -len(r.text)):
+        least = loads.index(min(loads))
+        chunks[least].append(request)
+        loads[least] += len(request.text)
+    return chunks
 
 
 def _write(path: Path, data: bytes) -> None:
