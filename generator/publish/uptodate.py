@@ -104,12 +104,15 @@ def remember(ws: Workspace, inputs: str, site_dir: Path | None, findings: Findin
     """Keep what a completed build found, unless something fatal stopped it; else forget the last one's. `also`:
     files the build read that data names (the logo), wherever in the workspace they are."""
     record = ws.cache_dir / RECORD
-    if findings.fatal:
-        record.unlink(missing_ok=True)
+    try:
+        if findings.fatal:
+            record.unlink(missing_ok=True)
+            return
+        ws.cache_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(record, json.dumps({
+            "inputs": inputs, "outputs": outputs_key(ws, site_dir),
+            "also": [(str(path), *_stat(path)) for path in also],
+            "findings": [{**dataclasses.asdict(f), "severity": f.severity.name} for f in findings],
+            "summary": summary}, indent=1))
+    except OSError:   # the record only saves the next build work: without it, that build does the work
         return
-    ws.cache_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(record, json.dumps({
-        "inputs": inputs, "outputs": outputs_key(ws, site_dir),
-        "also": [(str(path), *_stat(path)) for path in also],
-        "findings": [{**dataclasses.asdict(f), "severity": f.severity.name} for f in findings],
-        "summary": summary}, indent=1))
