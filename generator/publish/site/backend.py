@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from generator import __version__
+from generator.base import memory
 from generator.base.files import replace_dir, write_atomic
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
@@ -174,6 +175,8 @@ class SiteBackend(ABC):
                     tmp.mkdir()
             if result.mode == "full":
                 findings += self.render(ws, request, tmp)
+            # the pages are written; the conversions may still run beside this process (`downloads.ready` waits)
+            memory.release()
             downloads = request.downloads
             if not findings and downloads is not None:
                 if not downloads.ready():  # a conversion failed and says so itself; the previous site stays
