@@ -12,6 +12,12 @@ from generator.cli.parser import parser
 NEEDS_NO_WORKSPACE = {"init", "completion"}
 
 
+def handler_of(spec: str):
+    """`module:function` under generator.cli.commands, imported only now (see parser.py)."""
+    module, function = spec.split(":")
+    return getattr(importlib.import_module(f"generator.cli.commands.{module}"), function)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser().parse_args(argv)
@@ -19,11 +25,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command not in NEEDS_NO_WORKSPACE and not ws.root.is_dir():
         print(f"{args.workspace}: workspace directory does not exist", file=sys.stderr)
         return EXIT_BAD_INPUT
-    module, function = args.handler.split(":")
 
     def command() -> int:
-        handler = getattr(importlib.import_module(f"generator.cli.commands.{module}"), function)
-        return int(handler(ws, args))
+        # a command's quick answer, when it has one, comes from a module that loads little (a build with nothing to
+        # do); None from it means the command's own handler, and everything that imports, is needed
+        quick = getattr(args, "quick", None)
+        if quick is not None and (answer := handler_of(quick)(ws, args)) is not None:
+            return int(answer)
+        return int(handler_of(args.handler)(ws, args))
 
     return guarded(command, argv)
 

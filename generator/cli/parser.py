@@ -1,14 +1,16 @@
 """The command line's wiring: every command, its arguments and its handler (`module:function` under
-generator.cli.commands, imported only when that command runs, so `smsgen --help` stays quick)."""
+generator.cli.commands, imported only when that command runs, so `smsgen --help` stays quick), and for a command
+that can often answer without its handler's imports, a `quick` one tried first. This module imports only light ones
+(names and defaults, never the machinery behind them): every command pays for them."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 
-from generator.control.signatures import CA_PASSPHRASE_ENV, KEY_ENV, PASSPHRASE_ENV
-from generator.model.record_import import KINDS
-from generator.publish.export.registry import EXPORTERS
-from generator.publish.site.registry import DEFAULT_BACKEND, SITE_BACKENDS
+from generator.control.signing_env import CA_PASSPHRASE_ENV, KEY_ENV, PASSPHRASE_ENV
+from generator.model.record_files import KINDS
+from generator.publish.formats import FORMATS
+from generator.publish.site.names import BACKEND_NAMES, DEFAULT_BACKEND
 
 MAX_DAYS = 36_500
 
@@ -50,16 +52,16 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--site-dir", metavar="DIR", help="where to build the site (default: site/)")
     s.add_argument("--offline", action="store_true",
                    help="build a site to open from disk (file://): pages linked as .html, search without a server")
-    s.add_argument("--site-backend", choices=tuple(SITE_BACKENDS), default=DEFAULT_BACKEND,
+    s.add_argument("--site-backend", choices=BACKEND_NAMES, default=DEFAULT_BACKEND,
                    help=f"what builds the site (default: {DEFAULT_BACKEND}; zensical is experimental, see README)")
-    for name, exporter in EXPORTERS.items():
+    for name, label in FORMATS.items():
         s.add_argument(f"--{name}", action="store_true",
-                       help=f"also write dist/{name}/<ID>.{name} ({exporter.label}) for every document")
+                       help=f"also write dist/{name}/<ID>.{name} ({label}) for every document")
     s.add_argument("--packs", action="store_true", help="with --pdf: also the combined manual pack and full set")
     s.add_argument("--all", action="store_true", help="site, DOCX, PDF and the combined packs")
     s.add_argument("--format", choices=("text", "json"), default="text",
                    help="json: a summary of what was written where, and the findings, on standard output")
-    s.set_defaults(handler="build:build_command")
+    s.set_defaults(handler="build:build_command", quick="build_repeat:repeat_if_current")
 
     def lifecycle(name: str, help_: str, *extra: tuple[str, dict], request: bool = True):
         c = sub.add_parser(name, help=help_)
@@ -220,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("version")
     s.add_argument("--by", required=True, metavar="PERSON")
     s.add_argument("--audience", metavar="NAME", help="release the site of one audience (e.g. employees)")
-    s.add_argument("--site-backend", choices=tuple(SITE_BACKENDS), default=DEFAULT_BACKEND,
+    s.add_argument("--site-backend", choices=BACKEND_NAMES, default=DEFAULT_BACKEND,
                    help=f"what builds the released site (default: {DEFAULT_BACKEND})")
     s.add_argument("--commit", action="store_true",
                    help="commit uncommitted data, control records, templates and theme files before releasing, and "
@@ -237,7 +239,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(handler="workspace:init")
     s = sub.add_parser("serve", help="serve the site locally, regenerating on any change to data or templates")
     s.add_argument("--dev-addr", default="127.0.0.1:8000", metavar="HOST:PORT")
-    s.add_argument("--site-backend", choices=tuple(SITE_BACKENDS), default=DEFAULT_BACKEND,
+    s.add_argument("--site-backend", choices=BACKEND_NAMES, default=DEFAULT_BACKEND,
                    help=f"what builds the site (default: {DEFAULT_BACKEND})")
     s.set_defaults(handler="workspace:serve")
     s = sub.add_parser("templates", help="list the templates in use and which ones the workspace overrides")

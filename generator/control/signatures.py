@@ -21,8 +21,6 @@ CERTIFICATES = "certificates"  # control/certificates/<holder>.pem, and <holder>
 CA = "ca"                      # the holder name of the organisation's CA certificate
 SHOWN = 16                     # hex digits of a certificate's SHA-256 a control block prints
 PACK_CERTIFICATES = "signatures/certificates"   # where a Stage 1 pack carries the certificates
-# environment variables: the passphrases of a person's key and of the CA's key, and the signing key's file
-PASSPHRASE_ENV, CA_PASSPHRASE_ENV, KEY_ENV = "SMSGEN_KEY_PASSPHRASE", "SMSGEN_CA_PASSPHRASE", "SMSGEN_SIGNING_KEY"
 
 
 def sha256(data: bytes) -> str:

@@ -55,13 +55,13 @@ from generator.control.register import Register, Revision, Signature
 from generator.control.signatures import (
     CA,
     CERTIFICATES,
-    KEY_ENV,
     certificate_relpath,
     signed_path,
 )
 from generator.control.signatures import (
     sha256 as sha256_of,
 )
+from generator.control.signing_env import KEY_ENV
 from generator.control.store import Transaction
 from generator.model.organisation import Organisation
 

@@ -19,10 +19,10 @@ from generator.base.files import write_atomic
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.tables import read_table
 from generator.model.load import schema_line
+from generator.model.record_files import KINDS
 from generator.model.records import RECORD_FILES
 
 # kind (the file's stem, as the command takes it) -> file name under data/
-KINDS = {Path(name).stem: name for name in RECORD_FILES}
 LIST_SEPARATOR = ";"
 
 

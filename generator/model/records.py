@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field, create_model
 
 from generator.model.fields import Code, Key, Name, Strict, Text
+from generator.model.record_files import KINDS
 
 # The inputs a management review must consider (ISO 28000 9.3.2, in our words). One list: the minutes form, the
 # procedure's agenda, the validation of review records and the readiness check all read it.
@@ -247,17 +248,17 @@ def _records_file(name: str, key: str, item: type[Strict]) -> type[Strict]:
     return model
 
 
-# File name (under data/) -> root model, in the order they load.
+# File name (under data/) -> root model, in the order they load (record_files.py names the files).
 RECORD_FILES: dict[str, type[Strict]] = {
-    "records/audits.yml": _records_file("AuditsFile", "audits", InternalAudit),
-    "records/management_reviews.yml": _records_file("ManagementReviewsFile", "reviews", ManagementReview),
-    "records/corrective_actions.yml": _records_file("CorrectiveActionsFile", "actions", CorrectiveAction),
-    "records/incidents.yml": _records_file("IncidentsFile", "incidents", Incident),
-    "records/exercises.yml": _records_file("ExercisesFile", "exercises", Exercise),
-    "records/training.yml": _records_file("TrainingFile", "sessions", TrainingSession),
-    "records/partner_reviews.yml": _records_file("PartnerReviewsFile", "reviews", PartnerReviewRecord),
-    "records/measurements.yml": _records_file("MeasurementsFile", "objectives", ObjectiveReadings),
-    "records/external_audits.yml": _records_file("ExternalAuditsFile", "audits", ExternalAudit),
+    KINDS["audits"]: _records_file("AuditsFile", "audits", InternalAudit),
+    KINDS["management_reviews"]: _records_file("ManagementReviewsFile", "reviews", ManagementReview),
+    KINDS["corrective_actions"]: _records_file("CorrectiveActionsFile", "actions", CorrectiveAction),
+    KINDS["incidents"]: _records_file("IncidentsFile", "incidents", Incident),
+    KINDS["exercises"]: _records_file("ExercisesFile", "exercises", Exercise),
+    KINDS["training"]: _records_file("TrainingFile", "sessions", TrainingSession),
+    KINDS["partner_reviews"]: _records_file("PartnerReviewsFile", "reviews", PartnerReviewRecord),
+    KINDS["measurements"]: _records_file("MeasurementsFile", "objectives", ObjectiveReadings),
+    KINDS["external_audits"]: _records_file("ExternalAuditsFile", "audits", ExternalAudit),
 }
 
 

@@ -6,7 +6,7 @@ documents convert one at a time for memory, so either alone would leave a core i
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.base.findings import Findings
@@ -15,20 +15,9 @@ from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome, assess
 from generator.publish.docs import Generated, write_outcome
 from generator.publish.export import ExportResult, exporters, plan_export
+from generator.publish.options import BuildOptions
 from generator.publish.site.backend import Downloads, SiteBuild, site_request
-from generator.publish.site.registry import DEFAULT_BACKEND, site_backend
-
-
-@dataclass
-class BuildOptions:
-    controlled: bool = False
-    audience: str | None = None
-    formats: set[str] = field(default_factory=set)
-    packs: bool = False
-    site: bool = True
-    site_dir: Path | None = None
-    site_backend: str = DEFAULT_BACKEND   # a name in SITE_BACKENDS
-    offline: bool = False                 # a site to read from disk (file://)
+from generator.publish.site.registry import site_backend
 
 
 @dataclass

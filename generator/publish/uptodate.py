@@ -28,7 +28,7 @@ from generator.base.files import write_atomic
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.fonts import FONT_DIRS
 from generator.base.workspace import PACKAGE_ROOT, Workspace
-from generator.publish.site.backend import BUILD_STAMP
+from generator.publish.site.manifest import BUILD_STAMP
 
 RECORD = "last-build.json"   # in the workspace's cache folder (dist/.cache)
 CODE = PACKAGE_ROOT / "generator"

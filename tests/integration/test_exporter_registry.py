@@ -1,15 +1,17 @@
-"""Adding an output format is one new module and one registry line: the CLI flag, dist/ folder, conversion, cache
-and the site's download link follow."""
+"""Adding an output format is one new module, one registry line and its name and label in publish/formats.py: the CLI
+flag, dist/ folder, conversion, cache and the site's download link follow."""
 from __future__ import annotations
 
+from generator.publish import formats
 from generator.publish.export import registry
 
 from ..conftest import smsgen
 from .toy_format import PlainTextExporter
 
 
-def test_a_new_format_needs_one_module_and_one_registry_line(mini, monkeypatch):
+def test_a_new_format_needs_one_module_one_registry_line_and_its_name(mini, monkeypatch):
     monkeypatch.setitem(registry.EXPORTERS, "txt", PlainTextExporter())   # the one registry line
+    monkeypatch.setitem(formats.FORMATS, "txt", PlainTextExporter.label)   # and its name, for the command line
     assert smsgen(mini, "build", "--txt") in (0, 1)
     out = mini.root / "dist" / "txt" / "MF-PR-01.txt"
     text = out.read_text(encoding="utf-8")

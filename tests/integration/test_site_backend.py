@@ -20,7 +20,8 @@ from generator.publish.export import FIGURE
 from generator.publish.export.page import print_markdown, read_page
 from generator.publish.pages import re_links
 from generator.publish.serve import serve
-from generator.publish.site.backend import BUILD_STAMP, SiteBackend, site_request
+from generator.publish.site.backend import SiteBackend, site_request
+from generator.publish.site.manifest import BUILD_STAMP
 from generator.publish.site.registry import SITE_BACKENDS, site_backend
 from generator.publish.site.zensical import CONFIG_FILE, PYTHON_ENV, ZensicalBackend
 from generator.render.markdown import page_link, resolve_link

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from generator.checks.assess import assess as run
-from generator.publish.build import BuildOptions, build
+from generator.publish.build import build
 from generator.publish.docs import write_outcome
+from generator.publish.options import BuildOptions
 from generator.publish.serve import rebuild
 from generator.publish.site import backend
 from generator.publish.site.backend import SiteBuild, site_request

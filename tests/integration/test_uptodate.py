@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -41,6 +43,26 @@ def test_a_build_with_nothing_changed_repeats_the_last_one_and_writes_nothing(mi
                                            first.out.splitlines()[1:] for n in [_converted(line)]]
     assert second.out.splitlines()[0].startswith("0 file(s) converted")
     assert {p: p.stat().st_mtime_ns for p in mini.docs_dir.rglob("*.md")} == pages
+
+
+# the build's machinery: a build with nothing to do must not load it (0.3 s of imports, most of such a build's time)
+HEAVY = ("generator.publish.build", "generator.model.organisation", "generator.render", "jinja2", "pydantic",
+         "mkdocs", "docx", "typst", "pikepdf", "pypdf", "openpyxl", "pyhanko", "pypandoc")
+
+
+def test_a_build_with_nothing_to_do_loads_none_of_the_build(mini, capsys):
+    """In a process of its own, as a user runs it: the answer comes from build_repeat.py's few imports."""
+    assert smsgen(mini, "build", "--docx") == 0
+    capsys.readouterr()
+    script = ("import sys; from generator.cli.main import main; code = main(sys.argv[1:]); "
+              "print(' '.join(sorted(sys.modules))); sys.exit(code)")
+    run = subprocess.run([sys.executable, "-c", script, "-C", str(mini.root), "build", "--docx"],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert "nothing changed since the last build" in run.stderr
+    loaded = set(run.stdout.split("\n")[-2].split())
+    assert "generator.cli.commands.build_repeat" in loaded
+    assert [m for m in loaded if m.split(".")[0] in HEAVY or m.startswith(HEAVY)] == []
 
 
 def _converted(line: str) -> str:

@@ -1,4 +1,5 @@
-"""`smsgen build`: pages, site and outputs; shows each phase's progress and prints what was written where."""
+"""`smsgen build`: pages, site and outputs; shows each phase's progress and prints what was written where. (A build
+with nothing to do is answered by build_repeat.py before this module is loaded.)"""
 from __future__ import annotations
 
 import argparse
@@ -6,27 +7,20 @@ import json
 import sys
 from pathlib import Path
 
-from generator.base.findings import Findings
 from generator.base.progress import Progress
 from generator.base.workspace import Workspace
+from generator.cli.commands.build_repeat import build_options, site_dir_of, summary_lines
 from generator.publish import uptodate
-from generator.publish.build import BuildOptions, BuildResult, build
+from generator.publish.build import BuildResult, build
 from generator.publish.export import PACK_NAMES
-from generator.publish.export.registry import EXPORTERS
 
 
 def build_command(ws: Workspace, args: argparse.Namespace) -> int:
-    formats = {name for name in EXPORTERS if getattr(args, name, False) or args.all}
-    options = BuildOptions(controlled=args.controlled, audience=args.audience, formats=formats,
-                           packs=args.all or args.packs, site=not args.no_site,
-                           site_dir=Path(args.site_dir).resolve() if args.site_dir else None,
-                           site_backend=args.site_backend, offline=args.offline)
+    """The build, when the repeat (build_repeat.py, which the CLI tries first) found something changed."""
+    options = build_options(ws, args)
     as_json = getattr(args, "format", "text") == "json"
-    site_dir = (options.site_dir or ws.site_dir) if options.site else None
-    inputs = uptodate.inputs_key(ws, options)
-    last = uptodate.recall(ws, inputs, site_dir)
-    if last is not None:
-        return _repeat(ws, *last, as_json)
+    site_dir = site_dir_of(ws, options)
+    inputs = uptodate.inputs_key(ws, options)   # what the build reads, taken before it starts
     # a terminal gets live bars; CI logs, pipes and --format json get one plain line per phase (on standard error)
     progress = Progress(sys.stderr, live=False if as_json else None)
     try:
@@ -45,26 +39,9 @@ def build_command(ws: Workspace, args: argparse.Namespace) -> int:
               f"in {exported.seconds:.1f} s -> {ws.display(ws.dist_dir)}")
     result.findings.report(sys.stderr)
     if result.generated is not None:
-        for line in summary_lines(ws, result):
+        for line in summary_lines(summary(ws, result)):
             print(line)
     return result.findings.exit_code()
-
-
-def _repeat(ws: Workspace, findings: Findings, made: dict, as_json: bool) -> int:
-    """A build with nothing to do (`uptodate`): the last build's findings and summary, nothing converted."""
-    made = {**made, "converted": 0, "unchanged": made["converted"] + made["unchanged"],
-            "outputs": {kind: {**counts, "converted": 0} for kind, counts in made["outputs"].items()}}
-    if as_json:
-        print(json.dumps(made, indent=2))
-        return findings.exit_code()
-    print("nothing changed since the last build: its pages, site and outputs are current", file=sys.stderr)
-    if made["dist_dir"] is not None:
-        print(f"0 file(s) converted, {made['unchanged']} unchanged -> {made['dist_dir']}")
-    findings.report(sys.stderr)
-    if made["docs_dir"] is not None:
-        for line in _lines(made):
-            print(line)
-    return findings.exit_code()
 
 
 def _kind(out: str) -> str:
@@ -100,20 +77,3 @@ def summary(ws: Workspace, result: BuildResult) -> dict:
                         if _kind(out) == "pack"),
         "findings": json.loads(result.findings.as_json()),
     }
-
-
-def summary_lines(ws: Workspace, result: BuildResult) -> list[str]:
-    """The human summary at the end of a build: what was written where."""
-    return _lines(summary(ws, result))
-
-
-def _lines(data: dict) -> list[str]:
-    lines = [f"{len(data['documents'])} documents written to {data['docs_dir']}"
-             + (f"; site built in {data['site_dir']}" if data["site_dir"] is not None else "")]
-    for kind, counts in data["outputs"].items():
-        if kind == "pack":
-            continue
-        lines.append(f"  {data['dist_dir']}/{kind}: {counts['files']} file(s), {counts['converted']} converted")
-    if data["packs"]:
-        lines.append(f"  packs: {', '.join(data['packs'])}")
-    return lines

@@ -23,6 +23,7 @@ from generator.publish.export.batch import Request, converted
 from generator.publish.export.common import HISTORY_HEADER, approval_rows, history_rows, pandoc, status_text
 from generator.publish.export.page import Page, print_markdown
 from generator.publish.export.tables import fit_tables
+from generator.publish.formats import FORMATS
 
 A4 = (210, 297)
 MARGIN_MM = 20
@@ -159,7 +160,7 @@ def _decorate(raw: bytes, page: Page, brand: Brand, logo_png: bytes | None, when
 class DocxExporter(Exporter):
     """Word documents: pandoc with the organisation's reference document, then python-docx for the control parts."""
     name = "docx"
-    label = "DOCX"
+    label = FORMATS[name]
     version = "4"   # 4: column widths from content
 
     def prepare(self, context: ExportContext) -> None:

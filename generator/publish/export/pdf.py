@@ -15,6 +15,7 @@ from generator.publish.export.batch import Request, converted
 from generator.publish.export.common import HISTORY_HEADER, approval_rows, history_rows, pandoc, status_text
 from generator.publish.export.page import Page, print_markdown
 from generator.publish.export.tables import LANDSCAPE, PORTRAIT, fit_tables
+from generator.publish.formats import FORMATS
 
 PREAMBLE = r"""
 #let brand = json(bytes(sys.inputs.brand))
@@ -158,7 +159,7 @@ def write_report(markdown: str, title: str, brand: Brand, root: Path, timestamp:
 class PdfExporter(Exporter):
     """PDF: pandoc to typst markup, laid out by typst with the control header, footer and revision history."""
     name = "pdf"
-    label = "PDF"
+    label = FORMATS[name]
     version = "5"   # 5: column widths from content, wide tables on landscape pages at body size
     # typst lays out a whole document in memory (about 1 MB per KB of Markdown) and never frees its memo cache
     heavy_bytes = 50_000

@@ -1,5 +1,6 @@
-"""The output formats smsgen can write, by name. A new format is one module with an Exporter subclass and one line
-here: the CLI flag, the dist/ folder, the site's download link and the scheduler all follow from this table."""
+"""The output formats smsgen can write, by name. A new format is one module with an Exporter subclass, one line here
+and its name and label in publish/formats.py: the CLI flag, the dist/ folder, the site's download link and the
+scheduler all follow from these tables."""
 from __future__ import annotations
 
 from generator.publish.export.base import Exporter

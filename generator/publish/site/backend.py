@@ -27,11 +27,9 @@ from generator.base.files import replace_dir, write_atomic
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
 from generator.model.organisation import Organisation
-from generator.publish.site.manifest import MANIFEST, Manifest, changed_files, hash_docs
+from generator.publish.site.manifest import BUILD_STAMP, MANIFEST, Manifest, changed_files, hash_docs
 from generator.publish.site.tree import move_into, sync_tree
 from generator.render.markdown import html_text
-
-BUILD_STAMP = ".smsgen-build"   # in a built site: the key of what it was built from
 
 
 @dataclass

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from generator.base.workspace import Workspace
 
+BUILD_STAMP = ".smsgen-build"   # in a built site: the key of what it was built from
 MANIFEST = ".smsgen-site.json"   # in a built site, beside BUILD_STAMP
 LAYOUT_FOLDERS = ("overrides/", "assets/")   # docs/ folders every page is rendered through
 # what every page depends on, in parts, each with what it means when it changed

@@ -1,17 +1,17 @@
-"""The site backends smsgen can build with, by name. A new one is one module with a SiteBackend subclass and one line
-here: `smsgen build --site-backend NAME` follows from this table. (It is not in backend.py, which the backends
-import.)"""
+"""The site backends smsgen can build with, by name. A new one is one module with a SiteBackend subclass, one line
+here and its name in names.py: `smsgen build --site-backend NAME` follows from these tables. (It is not in backend.py,
+which the backends import.)"""
 from __future__ import annotations
 
 from generator.publish.site.backend import SiteBackend
 from generator.publish.site.mkdocs import MkDocsBackend
+from generator.publish.site.names import DEFAULT_BACKEND
 from generator.publish.site.zensical import ZensicalBackend
 
 SITE_BACKENDS: dict[str, SiteBackend] = {backend.name: backend for backend in (
     MkDocsBackend(),
     ZensicalBackend(),
 )}
-DEFAULT_BACKEND = "mkdocs"
 
 
 def site_backend(name: str = DEFAULT_BACKEND) -> SiteBackend:

@@ -1,0 +1,33 @@
+"""Every command pays for the command line's own imports: the parser names formats, backends, record kinds and
+signing variables from light tables, never the machinery behind them (`smsgen --help`, shell completion on every
+Tab, and a build with nothing to do stay quick)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+MACHINERY = ("jinja2", "pydantic", "mkdocs", "docx", "typst", "pikepdf", "pypdf", "openpyxl", "pyhanko",
+             "pypandoc", "cryptography", "markdown")
+
+
+def loaded_by(code: str) -> set[str]:
+    run = subprocess.run([sys.executable, "-c", f"{code}; import sys; print(' '.join(sys.modules))"],
+                         capture_output=True, text=True, timeout=60, check=True)
+    return set(run.stdout.split())
+
+
+def test_the_command_line_loads_none_of_the_machinery():
+    loaded = loaded_by("from generator.cli.main import main; from generator.cli.parser import parser; parser()")
+    assert "generator.cli.parser" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in MACHINERY) == []
+    assert sorted(m for m in loaded if m.startswith(("generator.model.organisation", "generator.render",
+                                                       "generator.publish.export", "generator.checks"))) == []
+
+
+def test_help_lists_what_the_light_tables_name():
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--help"], capture_output=True, text=True,
+                         timeout=60, check=True)
+    assert "--docx" in run.stdout and "--pdf" in run.stdout and "{mkdocs,zensical}" in run.stdout
+    run = subprocess.run([sys.executable, "-m", "generator", "records", "import", "--help"], capture_output=True,
+                         text=True, timeout=60, check=True)
+    assert "audits" in run.stdout and "corrective_actions" in run.stdout
