@@ -1,20 +1,7 @@
 """The master document list (every controlled document with its control data) and the register of documents of
-external origin, as site pages and as CSV / XLSX exports."""
+external origin, as rows: the site's pages show them, masterlist_files.py writes them as CSV and XLSX."""
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import re
-from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
-from generator.base.files import normalise_zip, write_atomic
-from generator.base.workspace import Workspace
-from generator.checks.assess import Outcome
 from generator.control.state import ControlState
 from generator.model.datafiles import DocumentsFile
 from generator.model.organisation import Organisation
@@ -53,57 +40,3 @@ def external_rows(org: Organisation) -> list[tuple]:
 
 
 EXTERNAL_COLUMNS = ("Reference", "Title", "Kind", "Issuer", "Kept current by", "Control")
-
-
-def to_csv(header, body) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(body)
-    return buffer.getvalue()
-
-
-def to_xlsx(sheets: dict[str, tuple[tuple, list[tuple]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, (header, body) in sheets.items():
-        sheet = book.create_sheet(name)
-        sheet.append(header)
-        for row in body:
-            sheet.append(list(row))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True, color="FFFFFF")
-            cell.fill = PatternFill("solid", fgColor="0B3D91")
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = sheet.dimensions
-        for i, column in enumerate(zip(*([header] + body)), 1):
-            sheet.column_dimensions[get_column_letter(i)].width = min(60, max(len(str(v or "")) for v in column) + 2)
-    buffer = io.BytesIO()
-    # fixed workbook metadata and zip timestamps, so the same register gives the same file
-
-    book.properties.created = dt.datetime(2000, 1, 1)
-    book.properties.creator = "smsgen"
-    book.save(buffer)
-    return normalise_zip(buffer.getvalue(), fixed_xml={"docProps/core.xml": _fixed_core})
-
-
-def export(outcome: Outcome, csv_path: Path | None, xlsx_path: Path | None, ws: Workspace) -> list[Path]:
-    assert outcome.org is not None   # the caller (open_controller) refuses a set whose data did not load
-    body = rows(outcome.documents, outcome.states, outcome.org.documents)
-    written = []
-    if csv_path is None and xlsx_path is None:
-        csv_path = ws.dist_dir / "master-document-list.csv"
-        xlsx_path = ws.dist_dir / "master-document-list.xlsx"
-    if csv_path:
-        write_atomic(csv_path, to_csv(COLUMNS, body))
-        written.append(csv_path)
-    if xlsx_path:
-        write_atomic(xlsx_path, to_xlsx({"Master document list": (COLUMNS, body),
-                                         "External origin": (EXTERNAL_COLUMNS, external_rows(outcome.org))}))
-        written.append(xlsx_path)
-    return written
-
-
-def _fixed_core(xml: bytes) -> bytes:
-    """openpyxl stamps the save time into docProps/core.xml; replace it with the fixed creation date."""
-    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", xml)

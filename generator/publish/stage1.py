@@ -29,11 +29,12 @@ from generator.publish.export.packs import apart, save_pack
 from generator.publish.export.page import read_page
 from generator.publish.export.pdf import write_report
 from generator.publish.export.registry import EXPORTERS
-from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows, to_csv, to_xlsx
+from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows
 from generator.publish.records import pack_summary
 from generator.publish.redline.compare import comparisons
 from generator.publish.redline.outputs import redline_files
 from generator.publish.signed import PackSignatures, pack_signatures
+from generator.publish.spreadsheet import to_csv, to_xlsx
 from generator.render.document import Document
 
 # the certification body sees everything below restricted, unless restricted documents are included on request

@@ -80,6 +80,15 @@ def _meta_template(text: str) -> jinja2.Template:
     return _meta_env.from_string(text)
 
 
+def _meta_field(text: str, context: dict) -> str:
+    """A front-matter string rendered for one document. Most are plain text ("Security policy"), which Jinja would
+    give back unchanged: those are not compiled (text with a brace, a carriage return or a final newline, which
+    Jinja rewrites, is)."""
+    if "{" not in text and "\r" not in text and not text.endswith("\n"):
+        return text
+    return _meta_template(text).render(context)
+
+
 def expand(templates: list[Template], org: Organisation) -> tuple[list[Document], Findings]:
     """One Document per template, or per role / per site for expanding templates, bodies not yet rendered."""
     findings = Findings()
@@ -108,7 +117,7 @@ def expand(templates: list[Template], org: Organisation) -> tuple[list[Document]
         for subject in subjects:
             context = {"org": org.org, meta.expand: subject} if meta.expand else {"org": org.org}
             try:
-                fields = {name: _meta_template(getattr(meta, name)).render(context)
+                fields = {name: _meta_field(getattr(meta, name), context)
                           for name in ("key", "number", "title", "summary")}
             except jinja2.TemplateError as exc:
                 findings.append(Finding("template.front-matter", Severity.fatal, f"front matter: {exc}",

@@ -20,7 +20,7 @@ from generator.control import acknowledgements
 from generator.control.acknowledgements import Obligation, obligations, recorded
 from generator.control.store import Store
 from generator.model.organisation import Organisation
-from generator.publish.masterlist import to_csv
+from generator.publish.spreadsheet import to_csv
 
 CSV_COLUMNS = ("person", "name", "email", "site", "roles", "document", "title", "revision", "effective", "due",
                "overdue")

@@ -10,7 +10,7 @@ from generator.base.workspace import Workspace
 from generator.checks.assess import assess
 from generator.cli.commands.control import assessed
 from generator.publish.docs import write_outcome
-from generator.publish.masterlist import export
+from generator.publish.masterlist_files import export
 from generator.publish.pack_verify import verify_pack
 from generator.publish.release import publish, release
 from generator.publish.stage1 import build_pack

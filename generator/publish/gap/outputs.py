@@ -27,7 +27,7 @@ from generator.publish.export.pdf import write_report
 from generator.publish.gap.charts import status_chart, timeline
 from generator.publish.gap.plan import Plan, doc_ref, make_plan, setting_of, status_of
 from generator.publish.gap.report import STATUS_FIGURE, TIMELINE_FIGURE, group_counts, report_markdown
-from generator.publish.masterlist import to_xlsx
+from generator.publish.spreadsheet import to_xlsx
 from generator.render.document import Document
 
 NAME = "gap-report"
