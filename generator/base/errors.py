@@ -34,3 +34,9 @@ class GitError(SmsgenError):
     def __init__(self, command: str, detail: str):
         super().__init__(Finding("git.failed", Severity.fatal, f"git {command} failed: {detail}",
                                  hint="check that git is installed and the workspace repository is usable"))
+
+
+def failure_message(exc: Exception) -> str:
+    """How a conversion that failed is reported against its output: a ConversionError says what failed in its own
+    words; anything else is named with its type (a worker's error, never a traceback)."""
+    return str(exc) if isinstance(exc, ConversionError) else f"{type(exc).__name__}: {exc}"

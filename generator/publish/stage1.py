@@ -15,6 +15,7 @@ from generator import __version__
 from generator.base.clock import today
 from generator.base.files import digest, write_zip
 from generator.base.findings import Findings, Severity
+from generator.base.typeset import compile_typst
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
 from generator.checks.matrix import clause_matrix, coverage
@@ -27,7 +28,7 @@ from generator.publish.export import brand_of, export
 from generator.publish.export.base import Brand
 from generator.publish.export.packs import apart, save_pack
 from generator.publish.export.page import read_page
-from generator.publish.export.pdf import write_report
+from generator.publish.export.pdf import report_source
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows
 from generator.publish.records import pack_summary
@@ -143,16 +144,17 @@ def _registers_and_reports(ws: Workspace, outcome: Outcome, included: list[Docum
             ("registers/applicability-register.pdf", "applicability.md", "Applicability register",
              levels.applicability),
             ("readiness-report.pdf", "readiness.md", "Stage 1 readiness report", levels.readiness)):
-        markdown = read_page(docs_dir / page).body
-        files[name] = apart(write_report, markdown, f"{org.org.name}: {title}", brand, docs_dir, stamp,
-                            org.documents.label(level))
+        source, inputs = report_source(read_page(docs_dir / page).body, f"{org.org.name}: {title}", brand,
+                                       docs_dir, org.documents.label(level))
+        files[name] = apart(compile_typst, source, inputs, docs_dir, stamp)
     cleared = None if include_restricted else CERTIFICATION_BODY.level
     summary = pack_summary(org, today(), lambda page: getattr(levels, page).visible_at(cleared))
     if summary is not None:
         shown = max((getattr(levels, p) for p in ("records", "incidents") if getattr(levels, p).visible_at(cleared)),
                     key=lambda c: c.level)
-        files["records/records-summary.pdf"] = apart(write_report, summary, f"{org.org.name}: Records summary",
-                                                     brand, docs_dir, stamp, org.documents.label(shown))
+        source, inputs = report_source(summary, f"{org.org.name}: Records summary", brand, docs_dir,
+                                       org.documents.label(shown))
+        files["records/records-summary.pdf"] = apart(compile_typst, source, inputs, docs_dir, stamp)
     return files
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from pathlib import Path
 
 import docx
 import pypandoc
@@ -10,8 +11,9 @@ import pypdf
 
 from generator.checks.assess import assess as run
 from generator.publish.docs import write_outcome
-from generator.publish.export import brand_of, common, export, plan_export, scheduler
+from generator.publish.export import brand_of, common, export, pdf, plan_export, scheduler
 from generator.publish.export.base import ExportContext
+from generator.publish.export.page import read_page
 from generator.publish.export.pdf import PdfExporter
 from generator.publish.export.scheduler import Job, run_jobs
 from generator.publish.site.backend import site_request
@@ -109,9 +111,26 @@ def test_jobs_over_the_memory_budget_still_run_one_at_a_time(exported, monkeypat
     out = exported.root / "budget"
     jobs = [Job("pdf", str(out / f"{d.id}.pdf"), (str(docs_dir / d.docs_path),), d.title, "key", PdfExporter())
             for d in outcome.documents[:3]]
-    results = run_jobs(jobs, ExportContext(brand_of(outcome.org, exported), docs_dir, exported.cache_dir), 2)
+    context = ExportContext(brand_of(outcome.org, exported), docs_dir, exported.cache_dir)
+    results = run_jobs(jobs, context, 2)
     assert sorted(job.out for job, error in results if error is None) == sorted(j.out for j in jobs)
-    assert all(pypdf.PdfReader(j.out).pages for j in jobs)
+    # laid out apart from the markup (in a process that loads only typst): the same bytes as converted here
+    assert all(Path(j.out).read_bytes() == PdfExporter().convert(read_page(Path(j.pages[0])), context) for j in jobs)
+
+
+def test_a_heavy_page_whose_markup_fails_names_the_document(exported, monkeypatch):
+    def broken(*args, **kwargs):
+        raise common.ConversionError("pandoc: simulated failure")
+
+    monkeypatch.setattr(PdfExporter, "heavy_bytes", 0)
+    monkeypatch.setattr(pdf, "pdf_source", broken)
+    outcome = run(exported)
+    docs_dir = exported.root / "docs"
+    jobs = [Job("pdf", str(exported.root / "heavy" / f"{d.id}.pdf"), (str(docs_dir / d.docs_path),), d.title, "key",
+                PdfExporter()) for d in outcome.documents[:3]]
+    results = run_jobs(jobs, ExportContext(brand_of(outcome.org, exported), docs_dir, exported.cache_dir), 2)
+    assert [error for _, error in results] == ["pandoc: simulated failure"] * 3
+    assert not (exported.root / "heavy").exists()
 
 
 def test_the_site_offers_every_documents_docx_and_pdf(mini_built, mini_outcome):

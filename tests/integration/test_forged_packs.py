@@ -48,6 +48,7 @@ def test_a_symbolic_link_is_refused(tmp_path):
     assert any("'documents/link': a symbolic link" in m for m in found), found
 
 
+@pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")   # the forgery zipfile warns of as it writes it
 def test_a_duplicate_name_is_refused(tmp_path):
     found = messages(pack(tmp_path, [("README.txt", b"one"), ("README.txt", b"two")], listed=["README.txt"]))
     assert "README.txt: appears more than once in the pack" in found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,9 @@ from typing import Any, ClassVar
 
 from generator.publish.export.batch import Request
 from generator.publish.export.page import Page
+
+# a function and its arguments, run in a process of its own: it writes the output and returns an error message or None
+Isolated = tuple[Callable[..., str | None], tuple[Any, ...]]
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,12 @@ class Exporter(ABC):
     @abstractmethod
     def convert(self, page: Page, context: ExportContext) -> bytes:
         """The file for one page. Raise ConversionError with a message naming what failed."""
+
+    def isolated(self, page: Page, context: ExportContext, out: Path) -> Isolated | None:
+        """For a heavy page (`heavy_bytes`), the part of its conversion that needs the memory, to run in a process of
+        its own: a function of a module that imports little, and its arguments; it writes `out` and returns an error
+        message or None. Whatever leads up to it runs here first. None (the default): `convert` runs there."""
+        return None
 
     def memory(self, size: int) -> int:
         """Estimated peak memory (bytes) of converting a page of `size` bytes; the scheduler budgets on it."""

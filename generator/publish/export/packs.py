@@ -13,11 +13,12 @@ from typing import Any, BinaryIO, TypeVar
 import pikepdf
 from pikepdf import OutlineItem
 
+from generator.base.typeset import compile_typst
 from generator.model.fields import Classification
 from generator.publish.export.base import Brand
 from generator.publish.export.common import status_text
 from generator.publish.export.page import Page
-from generator.publish.export.pdf import PREAMBLE, brand_input, compile_typst
+from generator.publish.export.pdf import PREAMBLE, brand_input
 
 FRONT_MATTER = r"""
 #let LINK = sys.inputs.link

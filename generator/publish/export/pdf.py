@@ -3,14 +3,11 @@ block and revision history. All control data reaches typst through sys.inputs as
 in a title or a name can break the layout."""
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
-import typst
-
-from generator.base.errors import ConversionError
-from generator.publish.export.base import Brand, ExportContext, Exporter, timestamp
+from generator.base.typeset import compile_typst, typeset_file
+from generator.publish.export.base import Brand, ExportContext, Exporter, Isolated, timestamp
 from generator.publish.export.batch import Request, converted
 from generator.publish.export.common import HISTORY_HEADER, approval_rows, history_rows, pandoc, status_text
 from generator.publish.export.page import Page, print_markdown
@@ -111,36 +108,29 @@ def brand_input(brand: Brand, root: Path) -> str:
     return json.dumps({"name": brand.name, "colour": brand.colour, "font": brand.font, "logo": logo})
 
 
-@functools.cache
-def _fonts():
-    """Scanned once per process: typst.compile would otherwise read every font again for each document."""
-    return typst.Fonts()
-
-
-def compile_typst(source: str, inputs: dict[str, str], root: Path, timestamp: int) -> bytes:
-    try:
-        return typst.compile(source.encode("utf-8"), root=str(root), sys_inputs=inputs, timestamp=timestamp,
-                             font_paths=_fonts())
-    except Exception as exc:  # typst reports layout and syntax problems as exceptions with its own message
-        raise ConversionError(f"typst: {exc}") from None
-
-
-def write_pdf(page: Page, brand: Brand, root: Path, timestamp: int, cache_dir: Path) -> bytes:
-    """One document as PDF. Headings of the body sit one level below the document title, for bookmarks."""
+def pdf_source(page: Page, brand: Brand, root: Path, cache_dir: Path) -> tuple[str, dict[str, str]]:
+    """One document's typst markup and inputs. Headings of the body sit one level below the document title, for
+    bookmarks."""
     meta = control_input(page)
     body = converted(body_request(page), cache_dir).decode("utf-8")
     # one document: its header, footer and watermark are fixed for every page, from page 1 on
     source = (PREAMBLE + "\n#let meta = json(bytes(sys.inputs.meta))\n"
               "#set page(header: doc-header(meta), footer: context doc-footer(meta), background: watermark(meta))\n"
               "#controlled(meta)[\n" + body + "\n]\n")
-    return compile_typst(source, {"brand": brand_input(brand, root), "meta": json.dumps(meta),
-                                  "title": f"{page.id} {page.title}"}, root, timestamp)
+    return source, {"brand": brand_input(brand, root), "meta": json.dumps(meta), "title": f"{page.id} {page.title}"}
 
 
-def write_report(markdown: str, title: str, brand: Brand, root: Path, timestamp: int, classification: str,
-                 landscape: bool = True) -> bytes:
-    """A register or report page (master list, clause matrix, readiness) as PDF, with the organisation header and,
-    on every page, its classification and that a printed copy is uncontrolled (as every document carries)."""
+def write_pdf(page: Page, brand: Brand, root: Path, timestamp: int, cache_dir: Path) -> bytes:
+    """One document as PDF."""
+    source, inputs = pdf_source(page, brand, root, cache_dir)
+    return compile_typst(source, inputs, root, timestamp)
+
+
+def report_source(markdown: str, title: str, brand: Brand, root: Path, classification: str,
+                  landscape: bool = True) -> tuple[str, dict[str, str]]:
+    """A register or report page (master list, clause matrix, readiness) as typst markup and inputs, with the
+    organisation header and, on every page, its classification and that a printed copy is uncontrolled (as every
+    document carries)."""
     printable = fit_tables(print_markdown(markdown.replace("<br>", "; "), "/figures/"), landscape=False,
                            across=LANDSCAPE if landscape else PORTRAIT)
     body = pandoc(printable, "typst").decode("utf-8")
@@ -152,8 +142,14 @@ def write_report(markdown: str, title: str, brand: Brand, root: Path, timestamp:
               "Page #counter(page).display() of #counter(page).final().first()])\n"
               "#set text(size: 8.5pt)\n" + body + "\n")
     marking = f"{classification} · Uncontrolled when printed"
-    return compile_typst(source, {"brand": brand_input(brand, root), "title": title, "marking": marking}, root,
-                         timestamp)
+    return source, {"brand": brand_input(brand, root), "title": title, "marking": marking}
+
+
+def write_report(markdown: str, title: str, brand: Brand, root: Path, timestamp: int, classification: str,
+                 landscape: bool = True) -> bytes:
+    """A register or report page as PDF (report_source)."""
+    source, inputs = report_source(markdown, title, brand, root, classification, landscape)
+    return compile_typst(source, inputs, root, timestamp)
 
 
 class PdfExporter(Exporter):
@@ -169,6 +165,10 @@ class PdfExporter(Exporter):
 
     def convert(self, page: Page, context: ExportContext) -> bytes:
         return write_pdf(page, context.brand, context.docs_dir, timestamp(page), context.cache_dir)
+
+    def isolated(self, page: Page, context: ExportContext, out: Path) -> Isolated:
+        source, inputs = pdf_source(page, context.brand, context.docs_dir, context.cache_dir)
+        return typeset_file, (source, inputs, context.docs_dir, timestamp(page), out)
 
     def memory(self, size: int) -> int:
         return 130 * 2**20 + size * 1000

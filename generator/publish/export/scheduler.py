@@ -16,7 +16,7 @@ from concurrent.futures import TimeoutError as PoolTimeout
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.base.errors import ConversionError
+from generator.base.errors import failure_message
 from generator.base.files import atomic_output, write_atomic
 from generator.publish.export.base import ExportContext, Exporter, timestamp
 from generator.publish.export.packs import save_pack
@@ -55,10 +55,8 @@ def convert(job: Job, context: ExportContext) -> str | None:
         assert job.exporter is not None
         write_atomic(Path(job.out), job.exporter.convert(read_page(Path(job.pages[0])), context))
         return None
-    except ConversionError as exc:
-        return str(exc)
     except Exception as exc:  # noqa: BLE001 - reported against the document, never as a traceback
-        return f"{type(exc).__name__}: {exc}"
+        return failure_message(exc)
 
 
 def _own_memory() -> int:
@@ -87,6 +85,22 @@ def _memory_estimate(job: Job, size: int) -> int:
 def _heavy(job: Job, size: int) -> bool:
     limit = job.exporter.heavy_bytes if job.exporter is not None else None
     return limit is not None and size > limit
+
+
+def submit(pool: ProcessPoolExecutor, job: Job, context: ExportContext, heavy: bool) -> Future:
+    """A job to the pool. A heavy page's exporter may hand over only the part that needs the memory (isolated), so
+    the worker loads only that part's module; what leads up to it runs here, and its failure is the job's."""
+    if heavy and job.exporter is not None:
+        try:
+            isolated = job.exporter.isolated(read_page(Path(job.pages[0])), context, Path(job.out))
+        except Exception as exc:  # noqa: BLE001 - reported against the document, never as a traceback
+            failed: Future = Future()
+            failed.set_result(failure_message(exc))
+            return failed
+        if isolated is not None:
+            function, args = isolated
+            return pool.submit(function, *args)
+    return pool.submit(convert, job, context)
 
 
 def run_jobs(jobs: list[Job], context: ExportContext, workers: int | None,
@@ -125,7 +139,7 @@ def run_jobs(jobs: list[Job], context: ExportContext, workers: int | None,
                 while queue and pool is not None and len(running) < workers and (
                         not running or in_flight() + estimate[queue[0].out] <= MEMORY_BUDGET):
                     job = queue.pop(0)
-                    running[pool.submit(convert, job, context)] = job
+                    running[submit(pool, job, context, queue is heavy)] = job
             done, _ = wait(running, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
             if not done:
                 raise PoolTimeout

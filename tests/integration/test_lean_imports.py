@@ -1,13 +1,14 @@
-"""Every command pays for the command line's own imports: the parser names formats, backends, record kinds and
-signing variables from light tables, never the machinery behind them (`smsgen --help`, shell completion on every
-Tab, and a build with nothing to do stay quick)."""
+"""What a process loads. Every command pays for the command line's own imports: the parser names formats, backends,
+record kinds and signing variables from light tables, never the machinery behind them (`smsgen --help`, shell
+completion on every Tab, and a build with nothing to do stay quick). A process that lays out a heavy PDF beside the
+build loads typst and little else: its memory adds to the build's peak."""
 from __future__ import annotations
 
 import subprocess
 import sys
 
 MACHINERY = ("jinja2", "pydantic", "mkdocs", "docx", "typst", "pikepdf", "pypdf", "openpyxl", "pyhanko",
-             "pypandoc", "cryptography", "markdown")
+             "pypandoc", "cryptography", "markdown", "fontTools")
 
 
 def loaded_by(code: str) -> set[str]:
@@ -31,3 +32,10 @@ def test_help_lists_what_the_light_tables_name():
     run = subprocess.run([sys.executable, "-m", "generator", "records", "import", "--help"], capture_output=True,
                          text=True, timeout=60, check=True)
     assert "audits" in run.stdout and "corrective_actions" in run.stdout
+
+
+def test_the_typesetting_worker_loads_typst_and_little_else():
+    loaded = loaded_by("from generator.base import typeset")
+    assert "typst" in loaded
+    assert sorted(m for m in loaded if m.split(".")[0] in MACHINERY and m.split(".")[0] != "typst") == []
+    assert sorted(m for m in loaded if m.startswith(("generator.model", "generator.render", "generator.publish"))) == []
