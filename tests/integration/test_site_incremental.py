@@ -6,6 +6,7 @@ leaves the previous site in place."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from generator.publish.options import BuildOptions
 from generator.publish.serve import rebuild
 from generator.publish.site import backend
 from generator.publish.site.backend import SiteBuild, site_request
+from generator.publish.site.incremental import RECORD
 from generator.publish.site.manifest import MANIFEST
 from generator.publish.site.registry import site_backend
 
@@ -144,6 +146,24 @@ def test_an_update_cut_short_leaves_a_site_the_next_build_rebuilds_whole(mini, t
     assert not list(tmp_path.glob(".site-*"))
     monkeypatch.undo()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    again = build_site(mini, site)
+    assert again.mode == "full" and again.findings == []
+    assert_as_clean_build(mini, site)
+
+
+@pytest.mark.parametrize("record", [
+    lambda r: {**r, "theme_files": [[uri, "/elsewhere/theme"] for uri, _ in r["theme_files"]]},
+    lambda r: r["pages"],   # the record as smsgen wrote it before it noted the theme's files
+], ids=["theme-moved", "older-record"])
+def test_an_update_adds_the_themes_files_it_noted_or_builds_whole(mini, tmp_path, record):
+    """An update adds the theme's files from the record of the full build (listing the theme's thousands of files
+    cost most of a one-page update); a record that does not name them in the theme's folders builds the site whole."""
+    site = tmp_path / "site"
+    assert build_site(mini, site).mode == "full"
+    noted = json.loads((site / RECORD).read_text(encoding="utf-8"))
+    assert any(uri.startswith("assets/") for uri, _ in noted["theme_files"])
+    (site / RECORD).write_text(json.dumps(record(noted)), encoding="utf-8")
+    edit(mini.data_dir / "roles.yml", "Guards the yard.", "Guards the yard and its gatehouse.")
     again = build_site(mini, site)
     assert again.mode == "full" and again.findings == []
     assert_as_clean_build(mini, site)

@@ -23,7 +23,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import get_files, set_exclusions
+from mkdocs.structure.files import File, Files, get_files, set_exclusions
 from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
@@ -48,12 +48,21 @@ def shown(page) -> str:
 
 
 class Recorder(BasePlugin):
-    """Notes, as each page is rendered, its title and what other pages show of it. And keeps the theme's compiled
-    templates between builds, in Jinja's per-user cache as smsgen's own are (`render.make_environment`): MkDocs
-    compiles them anew in every build, which costs more than rendering a few changed pages."""
+    """Notes, as each page is rendered, its title and what other pages show of it; and which files the theme added
+    (an update adds the same ones instead of listing the theme's thousands of files again: the theme's folders are in
+    the site's layout, so an update only runs while they are unchanged). And keeps the theme's compiled templates
+    between builds, in Jinja's per-user cache as smsgen's own are (`render.make_environment`): MkDocs compiles them
+    anew in every build, which costs more than rendering a few changed pages."""
 
     def __init__(self) -> None:
         self.pages: dict[str, list[str]] = {}
+        self.theme_files: list[list[str]] = []
+
+    def on_files(self, files, *, config):
+        """After the theme's files are added (by MkDocs in a full build, from the record in an update)."""
+        dirs = set(config.theme.dirs)
+        self.theme_files = [[file.src_uri, file.src_dir] for file in files if file.src_dir in dirs]
+        return files
 
     def on_env(self, env, *, config, files):
         env.bytecode_cache = jinja2.FileSystemBytecodeCache()
@@ -64,8 +73,8 @@ class Recorder(BasePlugin):
         return context
 
     def write(self, site_dir: Path, previous: dict[str, list[str]] | None = None) -> None:
-        pages = {**(previous or {}), **self.pages}
-        write_atomic(site_dir / RECORD, json.dumps(pages, indent=0, sort_keys=True) + "\n")
+        record = {"pages": {**(previous or {}), **self.pages}, "theme_files": self.theme_files}
+        write_atomic(site_dir / RECORD, json.dumps(record, indent=0, sort_keys=True) + "\n")
 
 
 def recorder(config) -> Recorder:
@@ -75,14 +84,27 @@ def recorder(config) -> Recorder:
     return plugin
 
 
-def _read_record(site_dir: Path) -> dict[str, list[str]]:
+def _read_record(site_dir: Path) -> tuple[dict[str, list[str]], list[list[str]]]:
+    """The pages' titles and what other pages show of them, and the theme's files, as the last full build noted."""
     try:
-        pages = json.loads((site_dir / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+        record = json.loads((site_dir / RECORD).read_text(encoding="utf-8"))
+        pages, theme_files = record["pages"], record["theme_files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise FullBuildNeeded("no record of the pages' titles") from exc
-    if not isinstance(pages, dict):
+    if not isinstance(pages, dict) or not isinstance(theme_files, list):
         raise FullBuildNeeded("no record of the pages' titles")
-    return pages
+    return pages, theme_files
+
+
+def _add_theme_files(files: Files, config, recorded: list[list[str]]) -> None:
+    """What `Files.add_files_from_theme` adds, from the record: the theme's files a page's own file does not
+    replace."""
+    dirs = set(config.theme.dirs)
+    if any(not isinstance(item, list) or len(item) != 2 or item[1] not in dirs for item in recorded):
+        raise FullBuildNeeded("the theme's folders are not those the site was built with")
+    for src_uri, src_dir in recorded:
+        if files.get_file_from_path(src_uri) is None:
+            files.append(File(src_uri, src_dir, config.site_dir, config.use_directory_urls))
 
 
 def update_pages(config, site: Path, changed: list[str]) -> int:
@@ -90,7 +112,7 @@ def update_pages(config, site: Path, changed: list[str]) -> int:
     folder `config.site_dir`: those pages, the files every build renders again (404, sitemap, search index) and
     the record; returns how many pages were rendered."""
     out = Path(config.site_dir)
-    record = _read_record(site)
+    record, theme_files = _read_record(site)
     other = sorted(set(config.plugins) - SAFE_PLUGINS)
     if other:
         raise FullBuildNeeded(f"the plugin {other[0]} may read every page")
@@ -104,7 +126,7 @@ def update_pages(config, site: Path, changed: list[str]) -> int:
     config.plugins.on_pre_build(config=config)
     files = get_files(config)
     env = config.theme.get_env()
-    files.add_files_from_theme(env, config)
+    _add_theme_files(files, config, theme_files)
     files = config.plugins.on_files(files, config=config)
     set_exclusions(files, config)
     nav = get_navigation(files, config)
