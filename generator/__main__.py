@@ -1,5 +1,3 @@
-import sys
+from generator.cli.main import run
 
-from generator.cli.main import main
-
-sys.exit(main())
+run()

@@ -1,4 +1,4 @@
 """The command line: parser.py wires commands to handlers in commands/; boundary.py turns failures into findings."""
-from generator.cli.main import main
+from generator.cli.main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
