@@ -10,6 +10,8 @@ import functools
 import re
 import traceback
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
@@ -17,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from generator.base.findings import Finding, Findings, Severity
+from generator.base.forked import can_fork, cores, forked_map
 from generator.base.workspace import DEFAULT_TEMPLATES, Workspace
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Competence, Role, Site
@@ -265,10 +268,15 @@ class RenderContext:
         self.clauses = catalogue()
         self.current: Document | None = None
         self.unknown: list[str] = []
+        # what the current document gave and drew, in order, and whether any document read the tasks given: what a
+        # document rendered in a forked process carries back (see `_render_phase`)
+        self.given: list[tuple[str, Markup]] = []
+        self.drawn: list[tuple[str, str]] = []
+        self.read_tasks = False
 
     def for_document(self, doc: Document) -> dict:
         """The template variables for one document."""
-        self.current, self.unknown, self.not_issued_refs = doc, [], []
+        self.current, self.unknown, self.not_issued_refs, self.given, self.drawn = doc, [], [], [], []
         # a site's document names that site's holders: fn.site_lead in DC1's plan is DC1's lead
         site = doc.subject if isinstance(doc.subject, Site) else None
         context = dict(
@@ -324,12 +332,14 @@ class RenderContext:
         classified no higher than itself. A job description is read by everyone who may read it; a restricted site
         plan's incident steps must not reach them through it. The others are `withheld_tasks`."""
         assert self.current is not None
+        self.read_tasks = True
         level = self.current.classification.level
         return [t for t in self.tasks[role.key] if t.document.classification.visible_at(level)]
 
     def withheld_tasks(self, role: Role) -> list[Withheld]:
         """The tasks `tasks_of` leaves out, counted per classification, naming no document (see `Withheld`)."""
         assert self.current is not None
+        self.read_tasks = True
         level = self.current.classification.level
         return withheld([t for t in self.tasks[role.key] if not t.document.classification.visible_at(level)])
 
@@ -361,6 +371,7 @@ class RenderContext:
         # one line, whatever the template's wrapping, so the text reads the same in a list of tasks
         body = Markup(" ".join(caller().split())) if caller else finalize(text)
         self.tasks[role.key].append(Task(self.current, body))
+        self.given.append((role.key, body))
         return Markup("**{}** {}").format(finalize(role.title), body)
 
     def clause(self, number: str) -> Markup:
@@ -372,6 +383,7 @@ class RenderContext:
     def figure(self, name: str, svg: str, alt: str) -> Markup:
         assert self.current is not None
         self.figures[name] = svg
+        self.drawn.append((name, svg))
         self.current.figures.add(name)   # a figure is published only with a page that draws it
         return Markup("![{}]({})").format(finalize(alt), page_link(self.current.docs_path, f"figures/{name}"))
 
@@ -419,23 +431,98 @@ def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None =
     env.filters["md"] = env.finalize
     context = RenderContext(org, documents, applicability)
     # Role-expanded documents (job descriptions) go last: they list the tasks every other document assigns.
-    for doc in sorted(documents, key=lambda d: d.template.meta is not None and d.template.meta.expand == "role"):
-        variables = context.for_document(doc)
-        try:
-            doc.body = normalise_markdown(_body(env, doc, variables, findings))
-        except jinja2.TemplateSyntaxError as exc:
-            findings.add("template.syntax", Severity.fatal, f"template syntax error: {exc.message}",
-                         ws.display(Path(exc.filename)) if exc.filename else doc.template.display, exc.lineno or 0, 1)
+    for phase in ([d for d in documents if not _lists_tasks(d)], [d for d in documents if _lists_tasks(d)]):
+        if _render_phase(env, context, phase, findings, ws):
             break
-        except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's, reported as such
-            findings.append(_render_failure(exc, doc, ws))
-            continue
-        for target in dict.fromkeys(context.unknown):
-            findings.append(_unknown_ref(doc, target, context.by_ref))
-        for target in dict.fromkeys(context.not_issued_refs):
-            findings.append(_not_issued_ref(doc, target, applicability))
     return RenderResult(documents, findings, context.tasks, context.figures, applicability.not_issued,
                         applicability.included)
+
+
+def _lists_tasks(doc: Document) -> bool:
+    return doc.template.meta is not None and doc.template.meta.expand == "role"
+
+
+def _render_one(env: jinja2.Environment, context: RenderContext, doc: Document, findings: Findings,
+                ws: Workspace) -> bool:
+    """Render one document's body into it; its problems go to `findings`. True: a template syntax error, which
+    ends the set's rendering."""
+    variables = context.for_document(doc)
+    try:
+        doc.body = normalise_markdown(_body(env, doc, variables, findings))
+    except jinja2.TemplateSyntaxError as exc:
+        findings.add("template.syntax", Severity.fatal, f"template syntax error: {exc.message}",
+                     ws.display(Path(exc.filename)) if exc.filename else doc.template.display, exc.lineno or 0, 1)
+        return True
+    except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's, reported as such
+        findings.append(_render_failure(exc, doc, ws))
+        return False
+    for target in dict.fromkeys(context.unknown):
+        findings.append(_unknown_ref(doc, target, context.by_ref))
+    for target in dict.fromkeys(context.not_issued_refs):
+        findings.append(_not_issued_ref(doc, target, applicability=context.applicability))
+    return False
+
+
+@dataclass
+class _Rendered:
+    """What rendering one document in a forked process did, to be done to the set here."""
+    index: int                      # in its phase
+    body: str
+    references: set[str]
+    given: list[tuple[str, Markup]]   # tasks: role key and text, in the order given
+    drawn: list[tuple[str, str]]      # figures: name and SVG, in the order drawn
+    findings: Findings
+    stopped: bool
+    read_tasks: bool
+
+
+def _render_run(env: jinja2.Environment, context: RenderContext, docs: list[Document], ws: Workspace,
+                run: list[int]) -> list[_Rendered]:
+    """In a forked process: the documents `run` (indexes into `docs`), until one ends the set's rendering."""
+    out = []
+    for index in run:
+        doc, found = docs[index], Findings()
+        context.read_tasks = False
+        stopped = _render_one(env, context, doc, found, ws)
+        out.append(_Rendered(index, doc.body, doc.references, context.given, context.drawn, found, stopped,
+                             context.read_tasks))
+        if stopped:
+            break
+    return out
+
+
+# documents per process below which a fork saves nothing (measured: the reference set's 100 documents render in
+# 0.09 s one by one and 0.08 s in two processes; the ~1000 set's 395 in 1.07 s and 0.69 s)
+FORK_MIN = 60
+
+
+def _render_phase(env: jinja2.Environment, context: RenderContext, docs: list[Document], findings: Findings,
+                  ws: Workspace) -> bool:
+    """Render `docs` in order; True if a syntax error ended the set's rendering. On several cores the documents
+    are shared out to forked processes and what each did is then done here in the order of `docs`, so the set is
+    the one rendering them here one by one gives: the same bodies, references, figures, findings, and tasks in the
+    same order. Unless one document read the tasks another gave in the same phase (a custom template may): then
+    the order matters, and they are rendered here one by one."""
+    runs = min(cores(), len(docs) // FORK_MIN)
+    if runs > 1 and can_fork():
+        try:
+            done = sorted((r for run in forked_map(functools.partial(_render_run, env, context, docs, ws),
+                                                   [list(range(i, len(docs), runs)) for i in range(runs)])
+                           for r in run), key=lambda r: r.index)
+        except BrokenProcessPool:   # a process that died (out of memory): render here
+            done = None
+        if done is not None and not (any(r.read_tasks for r in done) and any(r.given for r in done)):
+            stop = next((r.index for r in done if r.stopped), len(docs))
+            for r in done[:stop + 1]:
+                doc = docs[r.index]
+                doc.body, doc.references = r.body, r.references
+                doc.figures.update(name for name, _ in r.drawn)
+                for key, text in r.given:
+                    context.tasks[key].append(Task(doc, text))
+                context.figures.update(r.drawn)
+                findings += r.findings
+            return stop < len(docs)
+    return any(_render_one(env, context, doc, findings, ws) for doc in docs)
 
 
 def _body(env: jinja2.Environment, doc: Document, variables: dict, findings: Findings) -> str:
