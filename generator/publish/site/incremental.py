@@ -41,10 +41,23 @@ SEARCH_INDEX = "search/search_index.json"
 OFFLINE_INDEX = "search/search_index.js"
 
 
+def shown_meta(page) -> dict:
+    """The front matter other pages may show of `page` (Material's navigation: its icon, status, subtitle)."""
+    return {key: value for key, value in page.meta.items() if key not in OWN_META}
+
+
 def shown(page) -> str:
     """What other pages show of `page`: its title and its front matter but what only the page itself renders."""
-    meta = {key: value for key, value in page.meta.items() if key not in OWN_META}
-    return hashlib.sha256(json.dumps([page.title, meta], sort_keys=True, default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([page.title, shown_meta(page)], sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _as_recorded(meta: dict) -> dict | None:
+    """`meta` as the record keeps it, or None when JSON would not give it back as it is (a date, say): then an
+    update reads that page's front matter from its file."""
+    try:
+        return meta if json.loads(json.dumps(meta)) == meta else None
+    except (TypeError, ValueError):
+        return None
 
 
 class Recorder(BasePlugin):
@@ -55,7 +68,7 @@ class Recorder(BasePlugin):
     anew in every build, which costs more than rendering a few changed pages."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, list[str]] = {}
+        self.pages: dict[str, list] = {}   # src_uri -> title, `shown` hash, shown front matter (or None)
         self.theme_files: list[list[str]] = []
 
     def on_files(self, files, *, config):
@@ -69,10 +82,10 @@ class Recorder(BasePlugin):
         return env
 
     def on_page_context(self, context, *, page, config, nav):
-        self.pages[page.file.src_uri] = [page.title, shown(page)]
+        self.pages[page.file.src_uri] = [page.title, shown(page), _as_recorded(shown_meta(page))]
         return context
 
-    def write(self, site_dir: Path, previous: dict[str, list[str]] | None = None) -> None:
+    def write(self, site_dir: Path, previous: dict[str, list] | None = None) -> None:
         record = {"pages": {**(previous or {}), **self.pages}, "theme_files": self.theme_files}
         write_atomic(site_dir / RECORD, json.dumps(record, indent=0, sort_keys=True) + "\n")
 
@@ -84,14 +97,16 @@ def recorder(config) -> Recorder:
     return plugin
 
 
-def _read_record(site_dir: Path) -> tuple[dict[str, list[str]], list[list[str]]]:
-    """The pages' titles and what other pages show of them, and the theme's files, as the last full build noted."""
+def _read_record(site_dir: Path) -> tuple[dict[str, list], list[list[str]]]:
+    """The pages' titles, what other pages show of them, and the theme's files, as the last build noted them."""
     try:
         record = json.loads((site_dir / RECORD).read_text(encoding="utf-8"))
         pages, theme_files = record["pages"], record["theme_files"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise FullBuildNeeded("no record of the pages' titles") from exc
-    if not isinstance(pages, dict) or not isinstance(theme_files, list):
+    if not isinstance(pages, dict) or not isinstance(theme_files, list) or not all(
+            isinstance(entry, list) and len(entry) == 3 and isinstance(entry[2], dict | None)
+            for entry in pages.values()):
         raise FullBuildNeeded("no record of the pages' titles")
     return pages, theme_files
 
@@ -138,11 +153,17 @@ def update_pages(config, site: Path, changed: list[str]) -> int:
             Page(None, file, config)
         if file.src_uri in todo:
             _populate_page(file.page, config, files)
-            if record.get(file.src_uri, [None, None])[1] != shown(file.page):
+            if record.get(file.src_uri, [None, None, None])[1] != shown(file.page):
                 raise FullBuildNeeded(f"the title or front matter of {file.src_uri} changed")
         elif file.src_uri in record:
-            file.page.read_source(config)
-            file.page.title = record[file.src_uri][0]   # as the full build rendered it
+            # a page not rendered now is the file the last build read (the manifest compares every file): what
+            # other pages show of it is as that build noted it, without reading and parsing the page again
+            title, _, meta = record[file.src_uri]
+            if meta is None:
+                file.page.read_source(config)
+            else:
+                file.page.meta = meta
+            file.page.title = title   # as the full build rendered it
         else:
             raise FullBuildNeeded(f"no record of {file.src_uri}")
     env = config.plugins.on_env(env, config=config, files=files)
