@@ -17,7 +17,7 @@ from generator.base.workspace import PACKAGE_ROOT, Workspace
 from generator.checks.assess import assess as run
 from generator.cli import main
 from generator.model.load import load
-from generator.publish.export import plan_export
+from generator.publish.export.plan import plan_export
 from generator.publish.export.registry import EXPORTERS
 
 REPO = PACKAGE_ROOT

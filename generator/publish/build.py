@@ -14,7 +14,7 @@ from generator.base.progress import Progress, Silent
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome, assess
 from generator.publish.docs import Generated, write_outcome
-from generator.publish.export import ExportResult, exporters, plan_export
+from generator.publish.export.plan import ExportResult, exporters, plan_export
 from generator.publish.options import BuildOptions
 from generator.publish.site.backend import Downloads, SiteBuild, site_request
 from generator.publish.site.registry import site_backend

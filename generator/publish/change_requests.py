@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from generator.control.change_requests import ASSESSMENT_LABELS, document_states
 from generator.control.change_requests import status_label as request_label
+from generator.control.meta import status_label
 from generator.control.register import ChangeRequest, Register
-from generator.control.state import status_label
 from generator.model.organisation import Organisation
 from generator.publish.audience import View
 from generator.publish.pages import front_matter

@@ -13,9 +13,10 @@ import yaml
 from generator.checks.matrix import clause_matrix, coverage
 from generator.checks.readiness import readiness
 from generator.control.acknowledgements import Obligation
+from generator.control.meta import ControlMeta
 from generator.control.register import Register
 from generator.control.revisions import revision_after
-from generator.control.state import ControlMeta, ControlState, due_for_review
+from generator.control.state import ControlState, due_for_review
 from generator.model.clauses import catalogue
 from generator.model.datafiles import Decision, DocumentsFile, Role
 from generator.model.organisation import Organisation

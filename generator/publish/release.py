@@ -21,7 +21,7 @@ from generator.control.store import Store, Transaction
 from generator.publish import outdir, versions
 from generator.publish.audience import Audience
 from generator.publish.docs import write_outcome
-from generator.publish.export import exporters, plan_export
+from generator.publish.export.plan import exporters, plan_export
 from generator.publish.git import git
 from generator.publish.site.backend import Downloads, site_request
 from generator.publish.site.registry import DEFAULT_BACKEND, site_backend

@@ -30,8 +30,8 @@ from generator.control.state import states
 from generator.control.store import Store
 from generator.model.organisation import Organisation
 from generator.publish.docs import write_outcome
-from generator.publish.export import brand_of
 from generator.publish.export.base import ExportContext
+from generator.publish.export.plan import brand_of
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.export.scheduler import Job, run_jobs
 from generator.render.document import Document

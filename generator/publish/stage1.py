@@ -24,11 +24,11 @@ from generator.control.state import ControlState
 from generator.model.fields import Classification
 from generator.model.organisation import Organisation
 from generator.publish.audience import Audience
-from generator.publish.export import brand_of, export
 from generator.publish.export.base import Brand
 from generator.publish.export.packs import apart, save_pack
 from generator.publish.export.page import read_page
 from generator.publish.export.pdf import report_source
+from generator.publish.export.plan import brand_of, export
 from generator.publish.export.registry import EXPORTERS
 from generator.publish.masterlist import COLUMNS, EXTERNAL_COLUMNS, external_rows, rows
 from generator.publish.records import pack_summary

@@ -11,10 +11,11 @@ import pypdf
 
 from generator.checks.assess import assess as run
 from generator.publish.docs import write_outcome
-from generator.publish.export import brand_of, common, export, pdf, plan_export, scheduler
+from generator.publish.export import common, pdf, scheduler
 from generator.publish.export.base import ExportContext
 from generator.publish.export.page import read_page
 from generator.publish.export.pdf import PdfExporter
+from generator.publish.export.plan import brand_of, export, plan_export
 from generator.publish.export.scheduler import Job, run_jobs
 from generator.publish.site.backend import site_request
 from generator.publish.site.mkdocs import Downloads, MkDocsBackend

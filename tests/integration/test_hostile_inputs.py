@@ -20,9 +20,9 @@ import pytest
 from generator.base.fonts import uncovered
 from generator.model.load import load
 from generator.publish import outdir
-from generator.publish.export import brand_of
 from generator.publish.export.page import read_page
 from generator.publish.export.pdf import write_pdf
+from generator.publish.export.plan import brand_of
 
 from ..conftest import MINI, copy_workspace, edit, smsgen
 

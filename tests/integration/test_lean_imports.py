@@ -1,7 +1,8 @@
 """What a process loads. Every command pays for the command line's own imports: the parser names formats, backends,
 record kinds and signing variables from light tables, never the machinery behind them (`smsgen --help`, shell
 completion on every Tab, and a build with nothing to do stay quick). A process that lays out a heavy PDF beside the
-build loads typst and little else: its memory adds to the build's peak."""
+build loads typst and little else: its memory adds to the build's peak. A conversion worker loads the converters, not
+the model."""
 from __future__ import annotations
 
 import subprocess
@@ -39,3 +40,15 @@ def test_the_typesetting_worker_loads_typst_and_little_else():
     assert "typst" in loaded
     assert sorted(m for m in loaded if m.split(".")[0] in MACHINERY and m.split(".")[0] != "typst") == []
     assert sorted(m for m in loaded if m.startswith(("generator.model", "generator.render", "generator.publish"))) == []
+
+
+def test_a_conversion_worker_loads_the_converters_not_the_model():
+    """A spawned worker imports what unpickling its job names (the scheduler and the exporters), not the planning,
+    the organisation's model, the renderer or MkDocs: each worker's start is paid on a core the conversions need."""
+    loaded = loaded_by("import generator.publish.export.scheduler, generator.publish.export.docx, "
+                       "generator.publish.export.pdf")
+    assert {"docx", "typst", "pikepdf"} <= {m.split(".")[0] for m in loaded}
+    assert sorted(m for m in loaded if m.startswith((
+        "generator.model.organisation", "generator.model.datafiles", "generator.control.state",
+        "generator.control.register", "generator.render", "generator.checks", "generator.publish.export.plan",
+        "jinja2", "mkdocs"))) == []

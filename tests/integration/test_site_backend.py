@@ -16,8 +16,7 @@ import yaml
 
 from generator.checks.assess import assess as run
 from generator.publish.docs import write_outcome
-from generator.publish.export import FIGURE
-from generator.publish.export.page import print_markdown, read_page
+from generator.publish.export.page import FIGURE, print_markdown, read_page
 from generator.publish.pages import re_links
 from generator.publish.serve import serve
 from generator.publish.site.backend import SiteBackend, site_request

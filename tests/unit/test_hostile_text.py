@@ -19,7 +19,7 @@ from generator.model.fields import EmailAddress, WebAddress, WorkspaceFile
 from generator.model.load import load
 from generator.model.yaml_source import parse, read, unprintable
 from generator.publish import outdir
-from generator.publish.export import _read_cache, _remove_stale
+from generator.publish.export.plan import _read_cache, _remove_stale
 from generator.render import figures
 from generator.render.markdown import md_escape
 

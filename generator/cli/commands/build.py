@@ -12,7 +12,7 @@ from generator.base.workspace import Workspace
 from generator.cli.commands.build_repeat import build_options, site_dir_of, summary_lines
 from generator.publish import uptodate
 from generator.publish.build import BuildResult, build
-from generator.publish.export import PACK_NAMES
+from generator.publish.export.plan import PACK_NAMES
 
 
 def build_command(ws: Workspace, args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import subprocess
 import pypandoc
 
 from generator.base.errors import ConversionError
-from generator.control.state import status_label
+from generator.control.meta import status_label
 from generator.publish.export.page import Page
 
 TIMEOUT = 120  # seconds: a converter that hangs is stopped and named, never waited on forever

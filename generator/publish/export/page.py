@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.control.state import ControlMeta
+from generator.control.meta import ControlMeta
 from generator.model.yaml_source import FastLoader
 
 FRONT = re.compile(r"\A---\n(.*?\n)---\n\n?", re.S)

@@ -19,11 +19,11 @@ from generator.base.workspace import Workspace
 from generator.model.clauses import catalogue
 from generator.model.gap import STATUS_LABELS, GapAnalysis, questionnaire_clauses
 from generator.model.organisation import Organisation
-from generator.publish.export import brand_of
 from generator.publish.export.base import Brand
 from generator.publish.export.common import pandoc
 from generator.publish.export.docx import reference_docx
 from generator.publish.export.pdf import write_report
+from generator.publish.export.plan import brand_of
 from generator.publish.gap.charts import status_chart, timeline
 from generator.publish.gap.plan import Plan, doc_ref, make_plan, setting_of, status_of
 from generator.publish.gap.report import STATUS_FIGURE, TIMELINE_FIGURE, group_counts, report_markdown

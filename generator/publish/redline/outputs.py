@@ -18,12 +18,12 @@ from generator.base.files import normalise_zip, write_atomic
 from generator.base.typeset import compile_typst
 from generator.base.workspace import Workspace
 from generator.model.organisation import Organisation
-from generator.publish.export import brand_of
 from generator.publish.export.base import Brand, ExportContext
 from generator.publish.export.common import run_pandoc
 from generator.publish.export.docx import DocxExporter
 from generator.publish.export.page import print_markdown
 from generator.publish.export.pdf import PREAMBLE, brand_input
+from generator.publish.export.plan import brand_of
 from generator.publish.redline.ast import print_view, redlines, typst_view
 from generator.publish.redline.compare import REVIEW_AID, Comparison
 from generator.publish.redline.diff import Node

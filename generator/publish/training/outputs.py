@@ -12,8 +12,8 @@ from generator.base.typeset import compile_typst
 from generator.base.workspace import Workspace
 from generator.model.fields import Classification
 from generator.model.organisation import Organisation
-from generator.publish.export import brand_of
 from generator.publish.export.base import timestamp
+from generator.publish.export.plan import brand_of
 from generator.publish.training.auditor import auditor_deck
 from generator.publish.training.awareness import awareness_deck
 from generator.publish.training.handout import quiz_markdown
