@@ -71,6 +71,8 @@ class ExportPlan:
     cache: dict[str, str]
     started: float
     kept: set[str] = field(default_factory=set)    # outputs this run does not make but must not remove
+    # the pages as planning read them, by path: `begin` makes their pandoc requests without reading them again
+    pages: dict[str, Page] = field(default_factory=dict)
     context: ExportContext | None = field(default=None, init=False)   # once `begin` has prepared the exporters
     batches: batch.Batches | None = field(default=None, init=False)   # the pandoc batches `begin` started
 
@@ -89,10 +91,16 @@ class ExportPlan:
         for exporter in exporters({job.kind for job in self.todo if job.kind != PACK}):
             exporter.prepare(context)
         batch.clear(self.ws.cache_dir)
-        self.batches = batch.start([request for job in self.todo if job.kind != PACK and job.exporter is not None
-                                    for request in job.exporter.pandoc_requests(read_page(Path(job.pages[0])),
-                                                                                context)],
+        # page by page (a page's formats one after the other): its tables are measured once for all of them
+        converting = sorted((job for job in self.todo if job.kind != PACK and job.exporter is not None),
+                            key=lambda job: job.pages[0])
+        self.batches = batch.start([request for job in converting if job.exporter is not None
+                                    for request in job.exporter.pandoc_requests(self._page(job.pages[0]), context)],
                                    self.ws.cache_dir, workers)
+
+    def _page(self, path: str) -> Page:
+        page = self.pages.get(path)
+        return page if page is not None else read_page(Path(path))
 
     def run(self, workers: int | None = None, progress: Progress | None = None) -> ExportResult:
         """Convert what changed; `progress` hears the phases "convert" and "packs", each as done/total."""
@@ -190,7 +198,7 @@ def plan_export(ws: Workspace, org: Organisation, formats: set[str], packs: bool
     packs_of_set = {str(ws.pack_file(brand.prefix, name)) for name in PACK_NAMES}
     kept = {out for out in cache
             if out not in planned and (out in packs_of_set or Path(out).parent.name not in formats)}
-    return ExportPlan(ws, formats, brand, jobs, todo, cache, started, kept)
+    return ExportPlan(ws, formats, brand, jobs, todo, cache, started, kept, {str(p.path): p for p in pages})
 
 
 def _document_pages(ws: Workspace) -> list[Page]:

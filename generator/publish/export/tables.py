@@ -8,6 +8,7 @@ text runs, the way a browser lays out a table. A table whose longest words alone
 is set on a landscape page in the PDF (Word fits its tables itself)."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -61,9 +62,16 @@ def find_tables(lines: list[str]) -> list[Table]:
 
 def column_needs(table: Table) -> tuple[list[int], list[int]]:
     """Per column: the longest word (it must fit on one line) and the longest line (what it would take unwrapped)."""
-    count = len(table.aligns)
+    shortest, longest = _needs(tuple(tuple(row) for row in table.rows), len(table.aligns))
+    return list(shortest), list(longest)
+
+
+@functools.lru_cache(maxsize=1024)   # the tables of a page or two (a 300-site register has 300)
+def _needs(rows: tuple[tuple[str, ...], ...], count: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """column_needs, once per table: a page's table is measured for its PDF and again for its DOCX, and twice for
+    the PDF (whether it fits a portrait page, then its widths)."""
     shortest, longest = [3] * count, [3] * count
-    for row in table.rows:
+    for row in rows:
         for n, cell in enumerate(row[:count]):
             for line in _text(cell):
                 words = line.split()
@@ -71,9 +79,9 @@ def column_needs(table: Table) -> tuple[list[int], list[int]]:
                 shortest[n] = max(shortest[n], max((len(w) + 1 for w in words), default=0))
                 longest[n] = max(longest[n], min(len(line), MAX_LINE))
     for n in range(count):
-        if len(table.rows) > 1 and all(not "".join(_text(row[n])).strip() for row in table.rows[1:] if n < len(row)):
+        if len(rows) > 1 and all(not "".join(_text(row[n])).strip() for row in rows[1:] if n < len(row)):
             longest[n] = max(longest[n], WRITING)   # a form's blank column: room to write in by hand
-    return shortest, longest
+    return tuple(shortest), tuple(longest)
 
 
 def widths(shortest: list[int], longest: list[int], across: int) -> list[int]:
