@@ -333,12 +333,20 @@ def test_a_missing_or_broken_mkdocs_yml_keeps_the_last_site(mini, capsys, break_
 
 
 def test_a_full_disk_names_the_file_and_leaves_no_half_written_one(mini, capsys, monkeypatch):
+    """The disk fills as the first page is written (the write itself fails: pages are not synced, see
+    files.write_if_changed)."""
     before = snapshot(mini.root, OUTPUTS)
+    opened = os.fdopen
 
-    def full(fd):
-        raise OSError(errno.ENOSPC, "No space left on device")
+    def full(fd, *args, **kwargs):
+        handle = opened(fd, *args, **kwargs)
 
-    monkeypatch.setattr(os, "fsync", full)
+        def write(data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        handle.write = write
+        return handle
+
+    monkeypatch.setattr(os, "fdopen", full)
     code, err = run(capsys, mini, "build", "--no-site")
     assert code == 2 and "No space left on device" in err and str(mini.docs_dir) in err, err
     assert not [p for p in mini.root.rglob("*.tmp")], "a temporary file was left behind"
