@@ -173,8 +173,9 @@ class SiteBackend(ABC):
                     tmp.mkdir()
             if result.mode == "full":
                 findings += self.render(ws, request, tmp)
-            # the pages are written; the conversions may still run beside this process (`downloads.ready` waits)
-            memory.release()
+                # the pages are written; the conversions may still run beside this process (`downloads.ready`
+                # waits). An update of a few pages leaves little garbage, and collecting costs it 30 ms
+                memory.release()
             downloads = request.downloads
             if not findings and downloads is not None:
                 if not downloads.ready():  # a conversion failed and says so itself; the previous site stays
