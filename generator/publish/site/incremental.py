@@ -20,7 +20,6 @@ import json
 import logging
 from pathlib import Path
 
-import jinja2
 from mkdocs.commands.build import _build_page, _build_theme_template, _populate_page
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, get_files, set_exclusions
@@ -63,9 +62,7 @@ def _as_recorded(meta: dict) -> dict | None:
 class Recorder(BasePlugin):
     """Notes, as each page is rendered, its title and what other pages show of it; and which files the theme added
     (an update adds the same ones instead of listing the theme's thousands of files again: the theme's folders are in
-    the site's layout, so an update only runs while they are unchanged). And keeps the theme's compiled templates
-    between builds, in Jinja's per-user cache as smsgen's own are (`render.make_environment`): MkDocs compiles them
-    anew in every build, which costs more than rendering a few changed pages."""
+    the site's layout, so an update only runs while they are unchanged)."""
 
     def __init__(self) -> None:
         self.pages: dict[str, list] = {}   # src_uri -> title, `shown` hash, shown front matter (or None)
@@ -76,10 +73,6 @@ class Recorder(BasePlugin):
         dirs = set(config.theme.dirs)
         self.theme_files = [[file.src_uri, file.src_dir] for file in files if file.src_dir in dirs]
         return files
-
-    def on_env(self, env, *, config, files):
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache()
-        return env
 
     def on_page_context(self, context, *, page, config, nav):
         self.pages[page.file.src_uri] = [page.title, shown(page), _as_recorded(shown_meta(page))]
