@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import shutil
+import struct
 import tempfile
 import zipfile
 from collections.abc import Iterator, Mapping
@@ -115,6 +116,10 @@ def _fixed_info(name: str) -> zipfile.ZipInfo:
 def normalise_zip(data: bytes, fixed_xml: dict | None = None) -> bytes:
     """Rewrite an Office zip with fixed timestamps, so the same content gives the same bytes. `fixed_xml` maps a
     member name to a function that removes a time stamp from its content."""
+    if not fixed_xml:
+        patched = _fixed_headers(data)
+        if patched is not None:
+            return patched
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -124,6 +129,39 @@ def normalise_zip(data: bytes, fixed_xml: dict | None = None) -> bytes:
                 content = fixed_xml[info.filename](content)
             dst.writestr(_fixed_info(info.filename), content)
     return out.getvalue()
+
+
+_LOCAL, _CENTRAL = b"PK\x03\x04", b"PK\x01\x02"
+_FIXED_TIME, _FIXED_DATE = 0, (0 << 9) | (1 << 5) | 1    # 1980-01-01 00:00:00, as _fixed_info's date_time
+
+
+def _fixed_headers(data: bytes) -> bytes | None:
+    """The bytes normalise_zip's rewrite gives, for a zip Python's zipfile wrote (python-docx, openpyxl): the same
+    members in the same order, deflated alike, so only each member's time and permissions differ, which are set in
+    its headers without inflating and deflating it again (a third of a DOCX conversion's saving). None when a member
+    is not of that plain kind: then the zip is rewritten."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos, start = archive.infolist(), archive.start_dir
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    plain = all(i.compress_type == zipfile.ZIP_DEFLATED and not i.extra and not i.comment and not i.flag_bits & 0x08
+                and i.file_size < zipfile.ZIP64_LIMIT and i.compress_size < zipfile.ZIP64_LIMIT
+                and i.create_system == _fixed_info(i.filename).create_system for i in infos)
+    if not plain or start >= zipfile.ZIP64_LIMIT:
+        return None
+    out = bytearray(data)
+    at = start
+    for info in infos:
+        local = info.header_offset
+        if out[local:local + 4] != _LOCAL or out[at:at + 4] != _CENTRAL:
+            return None
+        struct.pack_into("<HH", out, local + 10, _FIXED_TIME, _FIXED_DATE)
+        struct.pack_into("<HH", out, at + 12, _FIXED_TIME, _FIXED_DATE)
+        struct.pack_into("<L", out, at + 38, _fixed_info(info.filename).external_attr)
+        name, extra, comment = struct.unpack_from("<HHH", out, at + 28)
+        at += 46 + name + extra + comment
+    return bytes(out)
 
 
 def deterministic_zip(files: dict[str, bytes]) -> bytes:

@@ -1,12 +1,15 @@
 """The streaming zip writer of the Stage 1 pack (generator/base/files.py): the same bytes as `deterministic_zip` for the
-same members, whether given as bytes or as files, and atomic: a failure leaves no partial zip behind."""
+same members, whether given as bytes or as files, and atomic: a failure leaves no partial zip behind. And Office
+files normalised to fixed headers give the bytes of a full rewrite."""
 from __future__ import annotations
 
+import io
 import random
 import zipfile
 
 import pytest
 
+from generator.base import files
 from generator.base.files import COPY_CHUNK, deterministic_zip, digest, write_zip
 
 
@@ -56,3 +59,35 @@ def test_a_failure_midway_leaves_the_destination_as_it_was_and_no_partial_file(t
     with pytest.raises(FileNotFoundError):
         write_zip(pack, contents)
     assert list(tmp_path.iterdir()) == [pack] and pack.read_bytes() == b"the pack before"
+
+
+def _rewritten(data: bytes) -> bytes:
+    """normalise_zip's rewrite: every member inflated and deflated again under a fixed header."""
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(files._fixed_info(info.filename), src.read(info.filename))
+    return out.getvalue()
+
+
+def _office_like(stored: bool = False) -> bytes:
+    """A zip as python-docx writes one: members named by string, stamped with the time of writing."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>" * 50)
+        archive.writestr("word/document.xml", "<w:document>Ünïcödé – 🙂</w:document>" * 200)
+        archive.writestr("word/média/empty.bin", b"")
+        archive.writestr("docProps/core.xml", "<cp:coreProperties/>")
+    return out.getvalue()
+
+
+def test_a_zip_is_normalised_in_its_headers_to_the_bytes_of_a_rewrite():
+    data = _office_like()
+    assert files.normalise_zip(data) == _rewritten(data)
+    assert files.normalise_zip(files.normalise_zip(data)) == files.normalise_zip(data)
+
+
+def test_a_zip_of_another_kind_is_rewritten():
+    data = _office_like(stored=True)
+    assert files._fixed_headers(data) is None
+    assert files.normalise_zip(data) == _rewritten(data)
