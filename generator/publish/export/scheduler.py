@@ -26,6 +26,10 @@ from generator.publish.export.page import read_page
 # set, 234 MB after the whole reference set); each new worker costs 0.3 s of start-up
 TASKS_PER_WORKER = 250
 MEMORY_BUDGET = 750 * 2**20
+# jobs handed to the pool per worker: one running and one waiting, so a worker that finishes starts its next job at
+# once instead of waiting for this thread (which shares the interpreter with the site build) to hand it one. A
+# waiting job counts against the memory budget as if it ran: the budget only gets stricter.
+IN_FLIGHT = 2
 PACK = "pack"   # the job kind of a pack: merged from the PDFs of its documents once they are written
 
 
@@ -136,7 +140,7 @@ def run_jobs(jobs: list[Job], context: ExportContext, workers: int | None,
     try:
         while heavy or light or running:
             for queue, pool in ((heavy, heavy_pool), (light, light_pool)):
-                while queue and pool is not None and len(running) < workers and (
+                while queue and pool is not None and len(running) < IN_FLIGHT * workers and (
                         not running or in_flight() + estimate[queue[0].out] <= MEMORY_BUDGET):
                     job = queue.pop(0)
                     running[submit(pool, job, context, queue is heavy)] = job
