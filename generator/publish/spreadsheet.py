@@ -38,9 +38,13 @@ def to_xlsx(sheets: dict[str, tuple[tuple, list[tuple]]]) -> bytes:
         sheet.auto_filter.ref = sheet.dimensions
         for i, column in enumerate(zip(*([header] + body)), 1):
             sheet.column_dimensions[get_column_letter(i)].width = min(60, max(len(str(v or "")) for v in column) + 2)
-    buffer = io.BytesIO()
-    # fixed workbook metadata and zip timestamps, so the same register gives the same file
+    return workbook_bytes(book)
 
+
+def workbook_bytes(book: Workbook) -> bytes:
+    """The workbook as a file whose bytes depend only on its content: fixed metadata and zip timestamps, so the same
+    table (or questionnaire) gives the same file."""
+    buffer = io.BytesIO()
     book.properties.created = dt.datetime(2000, 1, 1)
     book.properties.creator = "smsgen"
     book.save(buffer)

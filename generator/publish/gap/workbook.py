@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import io
 import re
 import zipfile
 from collections.abc import Callable
@@ -23,12 +22,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import TypeAdapter, ValidationError
 
-from generator.base.files import normalise_zip
 from generator.base.findings import Findings, Severity
 from generator.model.clauses import catalogue
 from generator.model.fields import Name, Text
 from generator.model.gap import STATUS_LABELS, ClauseAnswer, GapAnalysis, questionnaire_clauses
 from generator.model.organisation import Organisation
+from generator.publish.spreadsheet import workbook_bytes
 
 SHEET, LISTS = "Gap analysis", "Lists"
 # (field, label): the dates and who assessed, one a row above the clause table, the value in column C
@@ -125,16 +124,7 @@ def questionnaire_xlsx(org: Organisation, gap: GapAnalysis) -> bytes:
     sheet.freeze_panes = f"A{TABLE_ROW + 1}"
     sheet.protection.sheet = True
     sheet.protection.formatColumns = sheet.protection.formatRows = False   # widths and heights stay adjustable
-    buffer = io.BytesIO()
-    book.properties.created = dt.datetime(2000, 1, 1)
-    book.properties.creator = "smsgen"
-    book.save(buffer)
-    return normalise_zip(buffer.getvalue(), fixed_xml={"docProps/core.xml": _fixed_time})
-
-
-def _fixed_time(xml: bytes) -> bytes:
-    """openpyxl stamps the save time: a fixed one keeps the same questionnaire the same file."""
-    return re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>2000-01-01T00:00:00Z\g<2>", xml)
+    return workbook_bytes(book)
 
 
 # --- reading a returned workbook ---------------------------------------------------------------------------------
