@@ -133,6 +133,7 @@ def normalise_zip(data: bytes, fixed_xml: dict | None = None) -> bytes:
 
 _LOCAL, _CENTRAL = b"PK\x03\x04", b"PK\x01\x02"
 _FIXED_TIME, _FIXED_DATE = 0, (0 << 9) | (1 << 5) | 1    # 1980-01-01 00:00:00, as _fixed_info's date_time
+_FIXED = _fixed_info("")                                  # its system and permissions, the same for every name
 
 
 def _fixed_headers(data: bytes) -> bytes | None:
@@ -147,7 +148,7 @@ def _fixed_headers(data: bytes) -> bytes | None:
         return None
     plain = all(i.compress_type == zipfile.ZIP_DEFLATED and not i.extra and not i.comment and not i.flag_bits & 0x08
                 and i.file_size < zipfile.ZIP64_LIMIT and i.compress_size < zipfile.ZIP64_LIMIT
-                and i.create_system == _fixed_info(i.filename).create_system for i in infos)
+                and i.create_system == _FIXED.create_system for i in infos)
     if not plain or start >= zipfile.ZIP64_LIMIT:
         return None
     out = bytearray(data)
@@ -158,7 +159,7 @@ def _fixed_headers(data: bytes) -> bytes | None:
             return None
         struct.pack_into("<HH", out, local + 10, _FIXED_TIME, _FIXED_DATE)
         struct.pack_into("<HH", out, at + 12, _FIXED_TIME, _FIXED_DATE)
-        struct.pack_into("<L", out, at + 38, _fixed_info(info.filename).external_attr)
+        struct.pack_into("<L", out, at + 38, _FIXED.external_attr)
         name, extra, comment = struct.unpack_from("<HHH", out, at + 28)
         at += 46 + name + extra + comment
     return bytes(out)

@@ -268,8 +268,8 @@ class RenderContext:
         self.clauses = catalogue()
         self.current: Document | None = None
         self.unknown: list[str] = []
-        # what the current document gave and drew, in order, and whether any document read the tasks given: what a
-        # document rendered in a forked process carries back (see `_render_phase`)
+        # what the current document gave and drew, in order, and whether it read the tasks given: what a document
+        # rendered in a forked process carries back (see `_render_phase`)
         self.given: list[tuple[str, Markup]] = []
         self.drawn: list[tuple[str, str]] = []
         self.read_tasks = False
@@ -277,6 +277,7 @@ class RenderContext:
     def for_document(self, doc: Document) -> dict:
         """The template variables for one document."""
         self.current, self.unknown, self.not_issued_refs, self.given, self.drawn = doc, [], [], [], []
+        self.read_tasks = False
         # a site's document names that site's holders: fn.site_lead in DC1's plan is DC1's lead
         site = doc.subject if isinstance(doc.subject, Site) else None
         context = dict(
@@ -482,7 +483,6 @@ def _render_run(env: jinja2.Environment, context: RenderContext, docs: list[Docu
     out = []
     for index in run:
         doc, found = docs[index], Findings()
-        context.read_tasks = False
         stopped = _render_one(env, context, doc, found, ws)
         out.append(_Rendered(index, doc.body, doc.references, context.given, context.drawn, found, stopped,
                              context.read_tasks))
@@ -512,17 +512,23 @@ def _render_phase(env: jinja2.Environment, context: RenderContext, docs: list[Do
         except BrokenProcessPool:   # a process that died (out of memory): render here
             done = None
         if done is not None and not (any(r.read_tasks for r in done) and any(r.given for r in done)):
-            stop = next((r.index for r in done if r.stopped), len(docs))
-            for r in done[:stop + 1]:
-                doc = docs[r.index]
-                doc.body, doc.references = r.body, r.references
-                doc.figures.update(name for name, _ in r.drawn)
-                for key, text in r.given:
-                    context.tasks[key].append(Task(doc, text))
-                context.figures.update(r.drawn)
-                findings += r.findings
-            return stop < len(docs)
+            return _apply(done, context, docs, findings)
     return any(_render_one(env, context, doc, findings, ws) for doc in docs)
+
+
+def _apply(done: list[_Rendered], context: RenderContext, docs: list[Document], findings: Findings) -> bool:
+    """Do to the set, in the order of `docs`, what rendering each document did in a forked process, up to the one that
+    ended the set's rendering, if one did (True then)."""
+    stop = next((r.index for r in done if r.stopped), len(docs))
+    for r in done[:stop + 1]:
+        doc = docs[r.index]
+        doc.body, doc.references = r.body, r.references
+        doc.figures.update(name for name, _ in r.drawn)
+        for key, text in r.given:
+            context.tasks[key].append(Task(doc, text))
+        context.figures.update(r.drawn)
+        findings += r.findings
+    return stop < len(docs)
 
 
 def _body(env: jinja2.Environment, doc: Document, variables: dict, findings: Findings) -> str:

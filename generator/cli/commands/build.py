@@ -17,7 +17,7 @@ from generator.publish.export.plan import PACK_NAMES
 
 def build_command(ws: Workspace, args: argparse.Namespace) -> int:
     """The build, when the repeat (build_repeat.py, which the CLI tries first) found something changed."""
-    options = build_options(ws, args)
+    options = build_options(args)
     as_json = getattr(args, "format", "text") == "json"
     site_dir = site_dir_of(ws, options)
     inputs = uptodate.inputs_key(ws, options)   # what the build reads, taken before it starts

@@ -15,7 +15,7 @@ from generator.publish.formats import FORMATS
 from generator.publish.options import BuildOptions
 
 
-def build_options(ws: Workspace, args: argparse.Namespace) -> BuildOptions:
+def build_options(args: argparse.Namespace) -> BuildOptions:
     """The build's options from its command line (the repeat and the build must read them alike)."""
     return BuildOptions(controlled=args.controlled, audience=args.audience,
                         formats={name for name in FORMATS if getattr(args, name, False) or args.all},
@@ -31,7 +31,7 @@ def site_dir_of(ws: Workspace, options: BuildOptions) -> Path | None:
 def repeat_if_current(ws: Workspace, args: argparse.Namespace) -> int | None:
     """The last build's exit status, having printed its findings and summary with nothing converted, if nothing has
     changed since; else None, and the build runs."""
-    options = build_options(ws, args)
+    options = build_options(args)
     last = uptodate.recall(ws, uptodate.inputs_key(ws, options), site_dir_of(ws, options))
     if last is None:
         return None

@@ -30,6 +30,7 @@ from pathlib import Path
 import pypandoc
 
 from generator.base.errors import ConversionError
+from generator.base.files import digest
 from generator.publish.export.common import run_pandoc
 
 VERSION = "1"   # bump when SCRIPT changes what it writes
@@ -105,12 +106,12 @@ class Request:
 
     @functools.cached_property
     def key(self) -> str:
-        digest = hashlib.sha256(f"{VERSION}\0{_pandoc_version()}\0{self.source}\0{self.to}\0{self.shift}\0".encode())
+        hasher = hashlib.sha256(f"{VERSION}\0{_pandoc_version()}\0{self.source}\0{self.to}\0{self.shift}\0".encode())
         for part in (self.reference, self.resources, self.text):
-            digest.update(part.encode("utf-8") + b"\0")
+            hasher.update(part.encode("utf-8") + b"\0")
         if self.reference:   # the reference document's content, not only its name (pandoc reports a missing one)
-            digest.update(_content_digest(self.reference).encode())
-        return digest.hexdigest()
+            hasher.update(_content_digest(self.reference).encode())
+        return hasher.hexdigest()
 
 
 @functools.cache
@@ -129,7 +130,7 @@ def _content_digest(path: str) -> str:
 
 @functools.cache
 def _digest_of(path: str, size: int, modified: int) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return digest(Path(path))[0]
 
 
 def run(requests: list[Request]) -> list[bytes | ConversionError]:
@@ -211,7 +212,7 @@ def share_reading(requests: list[Request]) -> list[list[Request]]:
             continue
         twin = typst.get(_absolute_figures(request.text)) if request.to == "docx" and request.source == "markdown" \
             else None
-        links = sorted(FIGURE_LINK.findall(request.text))
+        links = sorted(FIGURE_LINK.findall(request.text)) if twin is not None else []
         # every "figures/" of the text is in a figure link, so each can be told from any other mention of the folder
         if twin is None or twin.key in paired or request.text.count("figures/") != len(links):
             units.append([request])
