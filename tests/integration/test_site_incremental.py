@@ -89,7 +89,9 @@ def test_what_every_page_shows_builds_the_whole_site_and_it_is_still_a_clean_bui
     nav = write_outcome(mini, outcome).nav
     page = mini.docs_dir / "procedures" / "MF-PR-01.md"
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("\ntitle: MF-PR-01", "\ntitle: MF-PR-01 Renamed", 1), encoding="utf-8")
+    renamed_text = text.replace('\n "title": "MF-PR-01', '\n "title": "MF-PR-01 Renamed', 1)
+    assert renamed_text != text
+    page.write_text(renamed_text, encoding="utf-8")
     renamed = site_backend("mkdocs").build_site(mini, site_request(mini, outcome.org, nav, site))
     assert (renamed.mode, renamed.reason) == ("full", "the title or front matter of procedures/MF-PR-01.md changed")
     clean = tmp_path / "clean-renamed"

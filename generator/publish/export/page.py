@@ -3,6 +3,7 @@ ready for print (links become "ID Title" text, figures point at files)."""
 from __future__ import annotations
 
 import html
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,12 +41,22 @@ class Page:
 def read_page(path: Path) -> Page:
     text = path.read_text(encoding="utf-8")
     match = FRONT.match(text)
-    meta = yaml.load(match.group(1), Loader=FastLoader) if match else {}
+    meta = _front_meta(match.group(1)) if match else {}
     control = meta.get("control") or ControlMeta()
     # a document's own title is in its control data; the page title also carries its ID (for the site's search)
     title = control["title"] if "title" in control else html.unescape(meta.get("title", ""))
     return Page(path, text, title, html.unescape(meta.get("description", "")), control,
                 text[match.end():] if match else text)
+
+
+def _front_meta(text: str) -> dict:
+    """Front matter as smsgen writes it, JSON (publish/pages.py), read by json; any other, by YAML."""
+    if text.startswith("{"):
+        try:
+            return json.loads(text)
+        except ValueError:
+            pass
+    return yaml.load(text, Loader=FastLoader)
 
 
 def print_markdown(body: str, figures: str) -> str:
