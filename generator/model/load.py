@@ -8,13 +8,14 @@ from pydantic import ValidationError
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.fonts import uncovered
 from generator.base.workspace import Workspace
+from generator.model.data_memo import DataMemo
 from generator.model.datafiles import DATA_FILES, OPTIONAL_DATA_FILES
 from generator.model.fields import Strict
 from generator.model.organisation import Organisation
 from generator.model.rules import cross_check
 from generator.model.sectors import vocabulary
 from generator.model.validation import from_pydantic, valid_items, without_echoes
-from generator.model.yaml_source import Source, read, texts, unprintable
+from generator.model.yaml_source import Source, escapes_nothing, read, texts, unprintable
 
 SCHEMA_LINE = "# yaml-language-server: $schema={up}.schema/{stem}.schema.json"
 
@@ -33,6 +34,8 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
     partial: dict[str, tuple[Strict, dict[str, set]]] = {}   # list files with invalid entries: the valid part
     unsplittable = False   # a single-record file failed validation: nothing of it can be checked across files
     every_file = DATA_FILES | OPTIONAL_DATA_FILES
+    # with the build's other caches, once there are any: a workspace never built gets no folder from a check
+    memo = DataMemo(ws.cache_dir / "data") if ws.cache_dir.is_dir() else None
     for name, root_model in every_file.items():
         path = ws.data_dir / name
         display = ws.display(path)
@@ -48,14 +51,14 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
             findings.add("data.outside", Severity.fatal, "is a symbolic link to a file outside the workspace", display,
                          hint="copy the file into data/: smsgen reads data only from inside the workspace")
             continue
-        source, problems = read(path, display)
+        source, problems = read(path, display, memo)
         sources[name] = source
         problems += unprintable(source)
         findings += problems
         if source.data is None or any(p.severity is Severity.fatal for p in problems):
             continue
         findings += _fontless(source)
-        if not path.read_text(encoding="utf-8-sig").startswith(schema_line(name)):
+        if not source.text.startswith(schema_line(name)):
             findings.add("data.schema-line", Severity.warning, "first line does not point editors to the schema",
                          display, 1, 1, hint="start the file with: " + schema_line(name))
         try:
@@ -67,6 +70,8 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
                 unsplittable = True
             else:
                 partial[name] = pieces
+    if memo is not None:
+        memo.prune()
     if unsplittable or len(validated) + len(partial) < len(every_file):
         return None, findings, sources
     # Cross-file checks run even when some list entries were invalid, so one run shows every kind of mistake;
@@ -92,6 +97,8 @@ FONTLESS_SHOWN = 5
 def _fontless(source: Source) -> list[Finding]:
     """A warning for every text value holding characters no installed font can draw (emoji, a script with no font
     here): the site shows them, but the PDF prints each as an empty box."""
+    if escapes_nothing(source, lambda text: bool(uncovered("".join(set(text))))):
+        return []
     found = []
     for loc, text in texts(source.data):
         missing = uncovered(text)

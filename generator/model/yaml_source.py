@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from generator.base.findings import Finding, Severity
+from generator.model.data_memo import MISSING, DataMemo
 
 PathKey = tuple  # ("roles", 3, "reports_to")
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)   # libyaml's loader is ten times faster
@@ -33,13 +34,17 @@ FastLoader.yaml_implicit_resolvers = {
 
 @dataclass
 class Source:
-    """One parsed YAML file: its data and the position of every key and value in it."""
+    """One parsed YAML file: its data, its text and the position of every key and value in it (None: not yet
+    known, for data from the memo; found from the text when a finding first asks)."""
     path: str
     data: object = None
-    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    positions: dict[PathKey, tuple[int, int]] | None = field(default_factory=dict)
+    text: str = ""
 
     def where(self, loc: PathKey) -> tuple[int, int]:
         """Line and column of the deepest known node on the path `loc` (1-based)."""
+        if self.positions is None:
+            self.positions = parse(self.text, self.path)[0].positions or {}
         loc = tuple(loc)
         while loc not in self.positions and loc:
             loc = loc[:-1]
@@ -78,8 +83,9 @@ class _Unbounded(Exception):
         self.node, self.hint, self.code = node, hint, code
 
 
-def read(path: Path, display: str) -> tuple[Source, list[Finding]]:
-    """Parse one YAML file. Returns the source (data None when unreadable) and the problems found."""
+def read(path: Path, display: str, memo: DataMemo | None = None) -> tuple[Source, list[Finding]]:
+    """Parse one YAML file. Returns the source (data None when unreadable) and the problems found. With a `memo`,
+    a file as it was when last parsed without a problem is not parsed again."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -102,12 +108,20 @@ def read(path: Path, display: str) -> tuple[Source, list[Finding]]:
         return Source(display), [Finding("yaml.encoding", Severity.fatal, f"not UTF-8 text: byte "
                                          f"0x{raw[exc.start]:02x} cannot be decoded", display, line, col,
                                          hint="save the file as UTF-8 (without a byte-order mark is best)")]
-    return parse(text, display)
+    key = memo.key(raw) if memo is not None else ""
+    if memo is not None and (data := memo.get(key)) is not MISSING:
+        return Source(display, data, None, text), []
+    source, problems = parse(text, display)
+    source.text = text
+    if memo is not None and not problems:
+        memo.put(key, source.data)
+    return source, problems
 
 
 def parse(text: str, display: str, first_line: int = 1) -> tuple[Source, list[Finding]]:
     """Parse YAML text; `first_line` is the file line the text starts on (front matter starts on line 2)."""
-    source = Source(display)
+    positions: dict[PathKey, tuple[int, int]] = {}
+    source = Source(display, positions=positions)
     # leading blank lines make marks count file lines; libyaml's loader is ten times faster than pure Python
     text = "\n" * (first_line - 1) + text
     loader = FastLoader(text)
@@ -115,7 +129,7 @@ def parse(text: str, display: str, first_line: int = 1) -> tuple[Source, list[Fi
         node = loader.get_single_node()
         if node is None:
             return source, [Finding("yaml.empty", Severity.fatal, "file is empty", display, 1, 1)]
-        problems = _walk(node, (), source, [0], frozenset())
+        problems = _walk(node, (), source, positions, [0], frozenset())
         source.data = loader.construct_document(node)
     except _Unbounded as exc:
         mark = exc.node.start_mark
@@ -143,7 +157,8 @@ def parse(text: str, display: str, first_line: int = 1) -> tuple[Source, list[Fi
     return source, problems
 
 
-def _walk(node: yaml.Node, loc: PathKey, source: Source, count: list[int], above: frozenset[int]) -> list[Finding]:
+def _walk(node: yaml.Node, loc: PathKey, source: Source, positions: dict[PathKey, tuple[int, int]], count: list[int],
+          above: frozenset[int]) -> list[Finding]:
     """Record positions and find duplicate keys, counting values (`count`) and the nodes above this one (`above`)."""
     count[0] += 1
     if count[0] > MAX_VALUES:
@@ -154,7 +169,7 @@ def _walk(node: yaml.Node, loc: PathKey, source: Source, count: list[int], above
     if id(node) in above:
         raise _Unbounded("an alias contains itself", node)
     above = above | {id(node)}
-    source.positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    positions[loc] = (node.start_mark.line + 1, node.start_mark.column + 1)
     problems: list[Finding] = []
     _plain(node)
     if isinstance(node, yaml.MappingNode):
@@ -170,12 +185,12 @@ def _walk(node: yaml.Node, loc: PathKey, source: Source, count: list[int], above
                                         "remove or rename one of them: YAML would silently keep only the last"))
                 continue
             seen[key] = line
-            problems += _walk(value_node, loc + (key,), source, count, above)
+            problems += _walk(value_node, loc + (key,), source, positions, count, above)
             # a key's own position is more useful than its value's for "unknown field" messages
-            source.positions[loc + (key,)] = (line, key_node.start_mark.column + 1)
+            positions[loc + (key,)] = (line, key_node.start_mark.column + 1)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            problems += _walk(item, loc + (index,), source, count, above)
+            problems += _walk(item, loc + (index,), source, positions, count, above)
     return problems
 
 
@@ -213,8 +228,16 @@ def texts(value: object, loc: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
             yield from texts(item, loc + (index,))
 
 
+def escapes_nothing(source: Source, text_holds: Callable[[str], bool]) -> bool:
+    """Whether no text value of `source` can hold what `text_holds` finds, because the file's text does not and the
+    file has no escape (a backslash) that could write it: a whole file asked at once, not its 100,000 values."""
+    return bool(source.text) and "\\" not in source.text and not text_holds(source.text)
+
+
 def unprintable(source: Source) -> list[Finding]:
     """A finding for every text value of a data file holding a character that is not text."""
+    if escapes_nothing(source, lambda text: UNPRINTABLE.search(text) is not None):
+        return []
     found: list[Finding] = []
     for loc, text in texts(source.data):
         hit = UNPRINTABLE.search(text)

@@ -11,6 +11,7 @@ from dataclasses import asdict
 
 import yaml
 
+from generator.base.jsonable import json_faithful
 from generator.checks.matrix import clause_matrix, coverage
 from generator.checks.readiness import readiness
 from generator.control.acknowledgements import Obligation
@@ -37,7 +38,7 @@ YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]
 
 
 def front_matter(meta: dict) -> str:
-    if _json_is_yaml(meta):
+    if json_faithful(meta, _yaml_reads_back):
         return "---\n" + YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", _json_text(meta)) + "\n---\n\n"
     return "---\n" + yaml.dump(meta, Dumper=FastDumper, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
 
@@ -51,17 +52,9 @@ def _json_text(meta: dict) -> str:
                                for key, item in meta.items()) + "\n}"
 
 
-def _json_is_yaml(value: object) -> bool:
-    """Whether YAML reads `value`, written by json, back as it is."""
-    if value is None or isinstance(value, (str, int)):   # bool is an int
-        return True
-    if isinstance(value, float):   # 1e+20, inf and nan have no decimal point: YAML 1.1 reads them as text
-        return "." in (written := json.dumps(value)) and "e" not in written
-    if isinstance(value, list):
-        return all(_json_is_yaml(item) for item in value)
-    if isinstance(value, dict):
-        return all(isinstance(key, str) and _json_is_yaml(item) for key, item in value.items())
-    return False
+def _yaml_reads_back(number: float) -> bool:
+    """1e+20, inf and nan, as json writes them, have no decimal point: YAML 1.1 reads them as text."""
+    return "." in (written := json.dumps(number)) and "e" not in written
 
 
 def control_meta(doc: Document, state: ControlState, names: DocumentsFile) -> ControlMeta:

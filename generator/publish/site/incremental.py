@@ -27,6 +27,7 @@ from mkdocs.structure.nav import get_navigation
 from mkdocs.structure.pages import Page
 
 from generator.base.files import write_atomic
+from generator.base.jsonable import json_faithful
 from generator.publish.site.backend import FullBuildNeeded
 
 RECORD = ".smsgen-mkdocs.json"   # in a built site: each page's title and what other pages show of it
@@ -53,10 +54,7 @@ def shown(page) -> str:
 def _as_recorded(meta: dict) -> dict | None:
     """`meta` as the record keeps it, or None when JSON would not give it back as it is (a date, say): then an
     update reads that page's front matter from its file."""
-    try:
-        return meta if json.loads(json.dumps(meta)) == meta else None
-    except (TypeError, ValueError):
-        return None
+    return meta if json_faithful(meta) else None
 
 
 class Recorder(BasePlugin):
