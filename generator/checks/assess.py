@@ -12,6 +12,7 @@ from generator.checks.control import control_findings
 from generator.checks.evidence import record_documents
 from generator.checks.integrity import check_documents
 from generator.checks.readiness import readiness
+from generator.checks.report import Check
 from generator.control.acknowledgements import Obligation, obligations, recorded
 from generator.control.register import Register, load_register
 from generator.control.signatures import required_findings
@@ -34,6 +35,7 @@ class Outcome:
     controlled: bool = False
     audience: str | None = None
     owed: list[Obligation] = field(default_factory=list)   # read-and-understood acknowledgements owed, and made
+    readiness: list[Check] = field(default_factory=list)   # the Stage 1 readiness checks, as the report page shows
 
     @property
     def publishable(self) -> bool:
@@ -48,10 +50,9 @@ READINESS_AS_FINDINGS = ("scope-sites", "policy-commitments", "objectives", "ris
 READINESS_DETAILS_SHOWN = 10
 
 
-def readiness_findings(org: Organisation, documents: list[Document], computed: dict[str, ControlState],
-                       owed: list[Obligation] | None = None) -> Findings:
+def readiness_findings(org: Organisation, checks: list[Check]) -> Findings:
     findings = Findings()
-    for check in readiness(org, documents, computed, owed):
+    for check in checks:
         # evidence is asked of a workspace once it keeps records: before that, the set is still being written
         wanted = check.key in READINESS_AS_FINDINGS or (check.evidence and not org.records.empty)
         if wanted and not check.passed:
@@ -104,5 +105,6 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
         out.findings += required_findings(ws, org, result.documents, out.register)
     # an acknowledgement overdue is a warning whether or not the workspace keeps other records yet
     out.owed = obligations(org, result.documents, result.tasks, out.register, recorded(ws), today())
-    out.findings += readiness_findings(org, result.documents, out.states, out.owed)
+    out.readiness = readiness(org, result.documents, out.states, out.owed)
+    out.findings += readiness_findings(org, out.readiness)
     return out

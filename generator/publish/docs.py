@@ -2,12 +2,15 @@
 navigation. The intermediate form every output reads."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from generator.base.clock import today
 from generator.base.files import within, write_if_changed
 from generator.base.workspace import Workspace
 from generator.checks.assess import Outcome
+from generator.checks.matrix import clause_matrix
+from generator.checks.report import Check
 from generator.control.acknowledgements import Obligation
 from generator.control.register import Register
 from generator.control.state import ControlState
@@ -52,7 +55,7 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
                register: Register | None = None, release: str | None = None,
                not_issued: list[NotIssued] | None = None,
                included: list[tuple[Document, Decision]] | None = None,
-               owed: list[Obligation] | None = None) -> Generated:
+               owed: list[Obligation] | None = None, *, checks: list[Check]) -> Generated:
     """Write the pages `view`'s audience gets: one per document it may see, the index pages it may see, and the
     figures those documents draw; remove pages smsgen wrote earlier that are no longer among them. Every page's
     links to documents the audience does not get become plain text (`View.unlink`)."""
@@ -80,11 +83,14 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
         index = [f"{type_def.folder}/index.md"] if audience.sees_page("sections") else []
         nav.append({html_text(type_def.label): index + _grouped(
             [(d.id.removeprefix(short), d.label, d.docs_path) for d in docs])})
+    matrix = functools.cache(lambda: clause_matrix(view.all, states))   # for the matrix and the readiness pages
     indexes = [("clause_index", "Clause index", "clauses.md", lambda: clause_index(view)),
                ("master_list", "Master document list", "master-list.md", lambda: master_list_page(view, states, org)),
                ("clause_matrix", "Clause matrix", "clause-matrix.md",
-                lambda: clause_matrix_page(view, states, not_issued, audience.sees_page("applicability"))),
-               ("readiness", "Readiness report", "readiness.md", lambda: readiness_page(org, view, states, owed)),
+                lambda: clause_matrix_page(view, matrix(), states, not_issued,
+                                           audience.sees_page("applicability"))),
+               ("readiness", "Readiness report", "readiness.md",
+                lambda: readiness_page(org, view, checks, matrix(), states)),
                ("acknowledgements", "Acknowledgements", "acknowledgements.md",
                 lambda: acknowledgements_page(view, owed)),
                ("applicability", "Applicability register", "applicability.md",
@@ -165,4 +171,5 @@ def write_outcome(ws: Workspace, outcome: Outcome, release: str | None = None) -
     for doc in outcome.documents:   # what `build` reports as written
         doc.published = view.sees(doc)
     return write_docs(ws, outcome.org, view, outcome.result.figures, outcome.states, outcome.result.tasks,
-                      outcome.register, release, outcome.result.not_issued, outcome.result.included, outcome.owed)
+                      outcome.register, release, outcome.result.not_issued, outcome.result.included, outcome.owed,
+                      checks=outcome.readiness)

@@ -12,8 +12,8 @@ from dataclasses import asdict
 import yaml
 
 from generator.base.jsonable import json_faithful
-from generator.checks.matrix import clause_matrix, coverage
-from generator.checks.readiness import readiness
+from generator.checks.matrix import ClauseRow, coverage
+from generator.checks.report import Check
 from generator.control.acknowledgements import Obligation
 from generator.control.meta import ControlMeta
 from generator.control.register import Register
@@ -297,11 +297,11 @@ def applicability_page(org: Organisation, not_issued: list[NotIssued],
     return front_matter({"title": "Applicability register"}) + "\n".join(lines)
 
 
-def clause_matrix_page(view: View, states: dict[str, ControlState], not_issued: list[NotIssued] | None = None,
-                       applicability_shown: bool = False) -> str:
-    """The matrix of the whole set (a clause addressed only by classified documents is still addressed), naming only
-    the documents the audience gets, and how many documents of the library this organisation does not issue."""
-    rows = clause_matrix(view.all, states)
+def clause_matrix_page(view: View, rows: list[ClauseRow], states: dict[str, ControlState],
+                       not_issued: list[NotIssued] | None = None, applicability_shown: bool = False) -> str:
+    """The matrix of the whole set (`rows`: a clause addressed only by classified documents is still addressed),
+    naming only the documents the audience gets, and how many documents of the library this organisation does not
+    issue."""
     lines = ["# Clause cross-reference matrix", "",
              "Two-way cross-reference between ISO 28000:2022 (with the ISO 28001 elements) and the document set. "
              "For each clause where the standard expects documented information, the status says whether it is "
@@ -334,11 +334,10 @@ def clause_matrix_page(view: View, states: dict[str, ControlState], not_issued: 
     return front_matter({"title": "Clause matrix"}) + "\n".join(lines) + "\n"
 
 
-def readiness_page(org: Organisation, view: View, states: dict[str, ControlState],
-                   owed: list[Obligation] | None = None) -> str:
-    """The checks over the whole set (computed on what is approved, not on what this audience gets), naming only the
-    documents the audience gets."""
-    checks = readiness(org, view.all, states, owed)
+def readiness_page(org: Organisation, view: View, checks: list[Check], rows: list[ClauseRow],
+                   states: dict[str, ControlState]) -> str:
+    """The checks over the whole set and its clause matrix (`rows`), computed on what is approved, not on what this
+    audience gets, naming only the documents the audience gets."""
     passed = sum(c.passed for c in checks)
     lines = ["# Stage 1 readiness report", "",
              f"{passed} of {len(checks)} readiness checks pass for {md_escape(org.org.legal_entity)}. Each check is "
@@ -356,7 +355,7 @@ def readiness_page(org: Organisation, view: View, states: dict[str, ControlState
     lines += ["", "## Clauses, documents, status and review dates", "",
               _row("Clause", "Title", "Document", "Revision", "Status", "Effective", "Next review"),
               _row(*["---"] * 7)]
-    for row in clause_matrix(view.all, states):
+    for row in rows:
         if row.clause.standard != "ISO 28000":
             continue
         if not row.documents:
