@@ -3,6 +3,7 @@ postal address in that country's own order (Google's address data, through i18na
 dates are written in (babel). Documents are English, read internationally, with the address on one line."""
 from __future__ import annotations
 
+import functools
 import re
 from typing import Annotated
 
@@ -54,6 +55,7 @@ def country_name(country: str) -> str:
     return str(found.name) if found is not None else country
 
 
+@functools.lru_cache(maxsize=4096)   # each site's address is printed by its plan, the scope, registers and pages
 def postal_address(street: str, city: str, postcode: str, region: str | None, country: str) -> str:
     """The address in the order the country's post writes it ("1 Harbor Way, Long Beach, CA 90802"; "Europaweg 10,
     3199 LC Rotterdam"), its lines joined on one line, and the country last for a reader abroad.
