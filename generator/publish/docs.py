@@ -20,6 +20,7 @@ from generator.publish.audience import Audience, View
 from generator.publish.change_requests import PAGE as CHANGE_REQUESTS_PAGE
 from generator.publish.change_requests import change_requests_page
 from generator.publish.pages import (
+    RoleSources,
     acknowledgements_page,
     applicability_page,
     changes_page,
@@ -99,9 +100,10 @@ def write_docs(ws: Workspace, org: Organisation, view: View, figures: dict[str, 
                ("change_requests", "Change requests", CHANGE_REQUESTS_PAGE,
                 lambda: change_requests_page(view, register, org))]
     if audience.sees_page("roles"):
+        role_sources = RoleSources.of(view)
         role_rows = ["# Roles", "", "What each role does in the SMS: its tasks, forms and instructions.", ""]
         for role in org.roles:
-            pages[f"roles/{role.key}.md"] = role_page(role, org, view, tasks or {}, owed)
+            pages[f"roles/{role.key}.md"] = role_page(role, org, view, tasks or {}, role_sources, owed)
             link = page_link("roles/index.md", f"roles/{role.key}.md")
             role_rows.append(f"- [{md_escape(role.title)}]({link}): {md_escape(role.purpose)}")
         pages["roles/index.md"] = front_matter({"title": "Roles"}) + "\n".join(role_rows) + "\n"
