@@ -27,9 +27,16 @@ class ClauseRow:
 
 def sections_naming(doc: Document, number: str) -> list[str]:
     """Headings of a document that start with, or name, the clause number (e.g. '7.5 Documented information')."""
-    n = re.escape(number)
-    pattern = re.compile(rf"^{n}\s|\bclause {n}(?![.\d])", re.I)
+    pattern = _naming(number)
     return [h for h in _headings(doc.body) if pattern.search(h)]
+
+
+@functools.cache
+def _naming(number: str) -> re.Pattern[str]:
+    """A heading naming the clause: made once per clause, not once per document and clause (re's own cache is
+    looked up by pattern text and flags, which costs the text's building every time)."""
+    n = re.escape(number)
+    return re.compile(rf"^{n}\s|\bclause {n}(?![.\d])", re.I)
 
 
 @functools.lru_cache(maxsize=256)
