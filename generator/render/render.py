@@ -491,9 +491,10 @@ def _render_run(env: jinja2.Environment, context: RenderContext, docs: list[Docu
     return out
 
 
-# documents per process below which a fork saves nothing (measured: the reference set's 100 documents render in
-# 0.09 s one by one and 0.08 s in two processes; the ~1000 set's 395 in 1.07 s and 0.69 s)
-FORK_MIN = 60
+# documents per process below which a fork saves nothing (measured, runs handed out as processes finish: the
+# reference set's first 100 documents render in 0.15 s one by one and 0.13 s in two processes; the ~1000 set's
+# 395 in 1.07 s and 0.62 s)
+FORK_MIN = 40
 RUNS_PER_PROCESS = 8
 
 
