@@ -7,11 +7,10 @@ from generator.base.clock import today
 from generator.base.errors import UserError
 from generator.base.findings import Findings, Severity
 from generator.base.workspace import Workspace
-from generator.checks.consistency import auditor_independence, consistency, notification_steps
 from generator.checks.control import control_findings
 from generator.checks.evidence import record_documents
 from generator.checks.integrity import check_documents
-from generator.checks.readiness import readiness
+from generator.checks.readiness import find_contradictions, readiness
 from generator.checks.report import Check
 from generator.control.acknowledgements import Obligation, obligations, recorded
 from generator.control.register import Register, load_register
@@ -90,9 +89,8 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
     if result.findings.fatal:
         return out
     out.findings += check_documents(org, result.documents)
-    out.findings += consistency(org, sources, today())
-    out.findings += notification_steps(org, result.documents, sources.get("legal.yml"))
-    out.findings += auditor_independence(org, result.documents, sources.get("roles.yml"))
+    contradictions = find_contradictions(org, result.documents, sources)
+    out.findings += contradictions
     out.findings += record_documents(org, result.documents, sources.get("records/training.yml"))
     try:
         out.register = load_register(ws.register_file, ws.display(ws.register_file))
@@ -105,6 +103,6 @@ def assess(ws: Workspace, controlled: bool = False, audience: str | None = None)
         out.findings += required_findings(ws, org, result.documents, out.register)
     # an acknowledgement overdue is a warning whether or not the workspace keeps other records yet
     out.owed = obligations(org, result.documents, result.tasks, out.register, recorded(ws), today())
-    out.readiness = readiness(org, result.documents, out.states, out.owed)
+    out.readiness = readiness(org, result.documents, out.states, out.owed, contradictions)
     out.findings += readiness_findings(org, out.readiness)
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from generator.base.clock import today
+from generator.base.findings import Finding
 from generator.checks.consistency import auditor_independence, consistency, notification_steps
 from generator.checks.evidence import evidence
 from generator.checks.report import Check
@@ -12,6 +13,7 @@ from generator.control.acknowledgements import Obligation
 from generator.control.state import ControlState
 from generator.model.clauses import iso28000
 from generator.model.organisation import Organisation
+from generator.model.yaml_source import Source
 from generator.render.document import Document
 
 # What a security policy is expected to commit to (ISO 28000 5.2, in our words): meeting requirements, a framework
@@ -23,9 +25,10 @@ MEASURABLE = re.compile(r"\d")
 
 
 def readiness(org: Organisation, documents: list[Document], states: dict[str, ControlState],
-              owed: list[Obligation] | None = None) -> list[Check]:
+              owed: list[Obligation] | None = None, contradictions: list[Finding] | None = None) -> list[Check]:
     """The readiness checks. `owed` (generator.control.acknowledgements.obligations) adds the awareness check: a
-    caller that has not read the acknowledgements from the audit log leaves it out rather than guess."""
+    caller that has not read the acknowledgements from the audit log leaves it out rather than guess.
+    `contradictions`: what find_contradictions finds, when the caller has found it already."""
     by_key = {d.key: d for d in documents}
     checks = []
 
@@ -95,8 +98,7 @@ def readiness(org: Organisation, documents: list[Document], states: dict[str, Co
     checks.append(Check("reviews-current", "No periodic review is overdue", not overdue,
                         [f"overdue: {', '.join(overdue)}"] if overdue else ["all reviews are within their period"]))
     # the set says one thing once: the consistency checks `check` runs, summarised for the auditor's page
-    inconsistent = consistency(org, {}, today()) + notification_steps(org, documents, None) \
-        + auditor_independence(org, documents, None)
+    inconsistent = contradictions if contradictions is not None else find_contradictions(org, documents)
     checks.append(Check("consistency", "The set never contradicts itself: controls, acceptances, intervals, "
                         "notification duties and auditor independence agree", not inconsistent,
                         [f.message for f in inconsistent] or ["no contradiction found"]))
@@ -104,6 +106,15 @@ def readiness(org: Organisation, documents: list[Document], states: dict[str, Co
     if owed is not None:
         checks.append(awareness(owed, states))
     return checks
+
+
+def find_contradictions(org: Organisation, documents: list[Document],
+                        sources: dict[str, Source] | None = None) -> list[Finding]:
+    """Where the set contradicts itself: controls, acceptances, intervals, notification duties and auditor
+    independence (placed at their lines in `sources`, the data files as read, when given)."""
+    sources = sources or {}
+    return list(consistency(org, sources, today()) + notification_steps(org, documents, sources.get("legal.yml"))
+                + auditor_independence(org, documents, sources.get("roles.yml")))
 
 
 AWARENESS_SHOWN = 8
