@@ -20,15 +20,3 @@ def test_a_small_set_is_one_batch_per_core_and_never_an_empty_one():
     assert [len(c) for c in balanced([Request("a", "docx")], 4)] == [1]
     assert sorted(len(c) for c in balanced([Request("a", "docx"), Request("bb", "typst")], 2)) == [1, 1]
 
-
-def test_a_page_alone_is_read_by_a_pandoc_for_each_format_while_cores_are_idle():
-    """One changed page: its two formats converted side by side, each from its own reading, sooner done than both
-    from one reading in one pandoc; with one core, or beside other pages, the reading is shared."""
-    docx, typst = Request("See ![plan](figures/a.svg).", "docx"), Request("See ![plan](/figures/a.svg).", "typst")
-    assert [len(u) for u in batch.share_reading([docx, typst])] == [2]
-    alone = balanced([docx, typst], 2)
-    assert sorted(len(c) for c in alone) == [1, 1]
-    assert all(not r.keep and not r.reuse for chunk in alone for r in chunk)
-    assert [len(c) for c in balanced([docx, typst], 1)] == [2]
-    other = [Request("Another page.", "docx"), Request("Another page.", "typst")]
-    assert any(r.reuse for chunk in balanced([docx, typst, *other], 2) for r in chunk)

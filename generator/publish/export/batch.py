@@ -232,8 +232,6 @@ def balanced(requests: list[Request], workers: int) -> list[list[Request]]:
     first, each next one in the batch with least so far). A page read once for two formats (share_reading) stays
     in one batch, its requests in order."""
     units = share_reading(requests)
-    if len(units) < workers:   # fewer pages than cores (one changed page): each format read by a pandoc of its own
-        units = [[request] for request in requests]   # is sooner done than both from one reading in one
     size = sum(len(r.text) for r in requests)
     count = -(-max(1, -(-size // BYTES_PER_PROCESS)) // workers) * workers
     chunks: list[list[Request]] = [[] for _ in range(min(count, len(units)))]
