@@ -1,6 +1,6 @@
 """Which characters the fonts on this machine can draw: the PDF output (typst) falls back through every installed
 font, so a character none of them has prints as an empty box. Read from the fonts' own character maps (the `cmap`
-table of TrueType and OpenType files) with fontTools.
+table of TrueType and OpenType files) with fontTools, in base/font_files.py: loaded only when some text asks.
 
 Only text beyond Latin, Greek and Cyrillic asks the fonts at all: the fonts smsgen's outputs name (Liberation Sans,
 DejaVu Sans) cover those, and most data is written in them."""
@@ -12,13 +12,14 @@ import os
 import unicodedata
 from pathlib import Path
 
-from fontTools.ttLib import TTCollection, TTFont, TTLibError
+from generator.base.late import late
 
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts",
              "/System/Library/Fonts", "/Library/Fonts", "~/Library/Fonts", "C:/Windows/Fonts")
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 SURELY_COVERED = 0x0530   # Latin, Greek, Cyrillic: in every font smsgen names
 SURELY_COVERED_CHAR = chr(SURELY_COVERED)
+FONT_POINTS = "generator.base.font_files:font_points"   # fontTools, loaded only when text asks (base/late.py)
 
 
 def uncovered(text: str) -> list[str]:
@@ -60,7 +61,7 @@ def _coverage() -> tuple[list[int], list[int]]:
             continue
         for path in sorted(root.rglob("*")):
             if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
-                points |= _font_points(path)
+                points |= late(FONT_POINTS)(path)
     starts: list[int] = []
     ends: list[int] = []
     for point in sorted(points):
@@ -70,15 +71,3 @@ def _coverage() -> tuple[list[int], list[int]]:
             starts.append(point)
             ends.append(point)
     return starts, ends
-
-
-def _font_points(path: Path) -> set[int]:
-    """The characters of every font in a font file (a collection holds several), from fontTools' best cmap."""
-    try:
-        if path.suffix.lower() in (".ttc", ".otc"):
-            fonts = TTCollection(str(path), lazy=True).fonts
-        else:
-            fonts = [TTFont(str(path), lazy=True)]
-        return {point for font in fonts for point in (font.getBestCmap() or {})}
-    except (OSError, TTLibError, AssertionError, KeyError, ValueError):
-        return set()   # a font fontTools cannot read counts as covering nothing

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import gc
-import importlib
 import sys
 
 from generator.base.findings import EXIT_BAD_INPUT
+from generator.base.late import late
 from generator.base.workspace import Workspace
 from generator.cli.boundary import guarded
 from generator.cli.parser import parser
@@ -15,8 +15,7 @@ NEEDS_NO_WORKSPACE = {"init", "completion"}
 
 def handler_of(spec: str):
     """`module:function` under generator.cli.commands, imported only now (see parser.py)."""
-    module, function = spec.split(":")
-    return getattr(importlib.import_module(f"generator.cli.commands.{module}"), function)
+    return late(f"generator.cli.commands.{spec}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -35,6 +35,15 @@ def test_help_lists_what_the_light_tables_name():
     assert "audits" in run.stdout and "corrective_actions" in run.stdout
 
 
+def test_a_build_loads_neither_pack_merging_nor_font_files_until_it_needs_them():
+    """pikepdf and fontTools: 27 ms of a one-document change on the reference set (generator/base/late.py)."""
+    loaded = loaded_by("import generator.publish.build, generator.cli.commands.build; "
+                       "from generator.base.fonts import uncovered; uncovered('Latin text only')")
+    assert "pikepdf" not in loaded and "fontTools" not in loaded
+    loaded = loaded_by("from generator.base.fonts import uncovered; uncovered('\u4e2d\u6587')")
+    assert "fontTools" in loaded
+
+
 def test_the_typesetting_worker_loads_typst_and_little_else():
     loaded = loaded_by("from generator.base import typeset")
     assert "typst" in loaded
@@ -47,7 +56,8 @@ def test_a_conversion_worker_loads_the_converters_not_the_model():
     the organisation's model, the renderer or MkDocs: each worker's start is paid on a core the conversions need."""
     loaded = loaded_by("import generator.publish.export.scheduler, generator.publish.export.docx, "
                        "generator.publish.export.pdf")
-    assert {"docx", "typst", "pikepdf"} <= {m.split(".")[0] for m in loaded}
+    assert {"docx", "typst"} <= {m.split(".")[0] for m in loaded}
+    assert "pikepdf" not in loaded   # loaded by the worker that merges a pack, when it does (base/late.py)
     assert sorted(m for m in loaded if m.startswith((
         "generator.model.organisation", "generator.model.datafiles", "generator.control.state",
         "generator.control.register", "generator.render", "generator.checks", "generator.publish.export.plan",

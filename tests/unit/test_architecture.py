@@ -3,6 +3,8 @@ takes no private name from another module."""
 from __future__ import annotations
 
 import ast
+import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,32 @@ def test_imports_point_down_the_flow(path: Path):
                                           f"({LAYERS[layer_of(target)]}) than its own ({LAYERS[min(here, 6)]})")
         private = [n for n in names if n.startswith("_") and n != "__version__"]
         assert not private, f"{path.relative_to(PACKAGE)}:{node.lineno} takes private names {private} from {target}"
+
+
+LATE_SPEC = re.compile(r"generator(?:\.\w+)+:\w+")
+
+
+def late_specs(tree: ast.Module) -> list[tuple[ast.Constant, str]]:
+    """The functions a module loads late (generator/base/late.py), named in full as `module:function` strings."""
+    return [(node, node.value) for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and LATE_SPEC.fullmatch(node.value)]
+
+
+@pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_what_is_loaded_late_exists_and_points_down_the_flow(path: Path):
+    """A late load is an edge of the graph like an import: its function exists, and its module is in the module's
+    own layer or one before it."""
+    here = layer_of(module_name(path))
+    for node, spec in late_specs(ast.parse(path.read_text(encoding="utf-8"))):
+        module, name = spec.split(":")
+        assert callable(getattr(importlib.import_module(module), name, None)), \
+            f"{path.relative_to(PACKAGE)}:{node.lineno} loads {spec}, which does not exist"
+        assert layer_of(module) <= here, f"{path.relative_to(PACKAGE)}:{node.lineno} loads {spec}, a later layer"
+
+
+def test_pack_merging_and_font_files_are_loaded_late():
+    found = {spec for path in modules() for _, spec in late_specs(ast.parse(path.read_text(encoding="utf-8")))}
+    assert found == {"generator.publish.export.packs:save_pack", "generator.base.font_files:font_points"}
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from generator.base.errors import failure_message
 from generator.base.files import atomic_output, write_atomic
+from generator.base.late import late
 from generator.publish.export.base import ExportContext, Exporter, timestamp
-from generator.publish.export.packs import save_pack
 from generator.publish.export.page import read_page
 
 # a light worker's memory levels off after its first few documents (measured: 185 MB after 300 PDFs of the ~1000
@@ -31,6 +31,7 @@ MEMORY_BUDGET = 750 * 2**20
 # waiting job counts against the memory budget as if it ran: the budget only gets stricter.
 IN_FLIGHT = 2
 PACK = "pack"   # the job kind of a pack: merged from the PDFs of its documents once they are written
+SAVE_PACK = "generator.publish.export.packs:save_pack"   # pikepdf, loaded by a run that merges a pack (base/late.py)
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,8 @@ def convert(job: Job, context: ExportContext) -> str | None:
     try:
         if job.kind == PACK:   # written as it is merged, never held whole
             with atomic_output(Path(job.out)) as handle:
-                save_pack(handle, [read_page(Path(p)) for p in job.pages], pack_members(job), job.title,
-                          context.brand, context.docs_dir, timestamp(None))
+                late(SAVE_PACK)(handle, [read_page(Path(p)) for p in job.pages], pack_members(job), job.title,
+                                context.brand, context.docs_dir, timestamp(None))
             return None
         assert job.exporter is not None
         write_atomic(Path(job.out), job.exporter.convert(read_page(Path(job.pages[0])), context))
