@@ -27,7 +27,7 @@ def uncovered(text: str) -> list[str]:
     if not text or max(text) < SURELY_COVERED_CHAR:   # nearly all data: no character-by-character walk
         return []
     missing: dict[str, None] = {}
-    for char in text:
+    for char in dict.fromkeys(text):   # each character once, in order: a whole file's text is asked at once
         point = ord(char)
         if point < SURELY_COVERED or char in missing or not _drawn(char):
             continue

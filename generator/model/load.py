@@ -97,7 +97,7 @@ FONTLESS_SHOWN = 5
 def _fontless(source: Source) -> list[Finding]:
     """A warning for every text value holding characters no installed font can draw (emoji, a script with no font
     here): the site shows them, but the PDF prints each as an empty box."""
-    if escapes_nothing(source, lambda text: bool(uncovered("".join(set(text))))):
+    if escapes_nothing(source, lambda text: bool(uncovered(text))):
         return []
     found = []
     for loc, text in texts(source.data):
