@@ -17,6 +17,7 @@ import yaml
 
 from generator.base.files import write_atomic
 from generator.base.jsonable import json_faithful
+from generator.base.workspace import Workspace
 
 # what the entries depend on besides the file: how it is parsed
 _PARSER = hashlib.sha256(Path(__file__).with_name("yaml_source.py").read_bytes()
@@ -31,6 +32,16 @@ class DataMemo:
     def __init__(self, folder: Path):
         self.folder = folder
         self.used: set[str] = set()
+
+    @classmethod
+    def of(cls, ws: Workspace) -> DataMemo | None:
+        """The workspace's memo, with the build's other caches once a build has made their folder (a workspace never
+        built gets none from a check). None where a folder on the way is a symbolic link: the memo removes its old
+        entries, and never in a folder smsgen did not make."""
+        folder = ws.cache_dir / "data"
+        if not ws.cache_dir.is_dir() or any(path.is_symlink() for path in (ws.dist_dir, ws.cache_dir, folder)):
+            return None
+        return cls(folder)
 
     @staticmethod
     def key(raw: bytes) -> str:

@@ -34,8 +34,7 @@ def load(ws: Workspace) -> tuple[Organisation | None, Findings, dict[str, Source
     partial: dict[str, tuple[Strict, dict[str, set]]] = {}   # list files with invalid entries: the valid part
     unsplittable = False   # a single-record file failed validation: nothing of it can be checked across files
     every_file = DATA_FILES | OPTIONAL_DATA_FILES
-    # with the build's other caches, once there are any: a workspace never built gets no folder from a check
-    memo = DataMemo(ws.cache_dir / "data") if ws.cache_dir.is_dir() else None
+    memo = DataMemo.of(ws)
     for name, root_model in every_file.items():
         path = ws.data_dir / name
         display = ws.display(path)

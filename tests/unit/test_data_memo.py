@@ -95,3 +95,18 @@ def test_an_entry_not_as_written_is_ignored(mini):
     (folder / "notes.txt").write_text("mine", encoding="utf-8")   # what the memo did not write stays
     load(mini)
     assert (folder / "notes.txt").exists()
+
+
+def test_a_memo_folder_that_is_a_symbolic_link_is_not_used(mini, tmp_path):
+    """The memo removes its old entries: never in a folder smsgen did not make (one a shared archive points
+    elsewhere)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    planted = elsewhere / f"{'0' * 64}.json"
+    planted.write_text("{}", encoding="utf-8")
+    mini.cache_dir.mkdir(parents=True)
+    (mini.cache_dir / "data").symlink_to(elsewhere)
+    parsed = loaded(mini)
+    assert loaded(mini) == parsed
+    assert [p.name for p in elsewhere.iterdir()] == [planted.name]
+    assert DataMemo.of(mini) is None
