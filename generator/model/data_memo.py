@@ -67,4 +67,3 @@ class DataMemo:
         for path in self.folder.iterdir() if self.folder.is_dir() else ():
             if ENTRY.fullmatch(path.name) and path.name[:-5] not in self.used:
                 path.unlink(missing_ok=True)
-

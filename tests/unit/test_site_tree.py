@@ -29,12 +29,17 @@ def test_the_target_ends_as_a_copy_of_the_source(tmp_path):
     assert not (dst / "old").exists()   # no folder left empty
 
 
-def test_a_file_equal_by_its_bytes_is_kept_and_takes_its_sources_time(tmp_path):
+def one_file_each(tmp_path, source: bytes, target: bytes):
+    """A source and a target folder, each holding a.pdf with the given bytes."""
     src, dst = tmp_path / "dist", tmp_path / "site"
-    src.mkdir()
-    dst.mkdir()
-    (src / "a.pdf").write_bytes(b"same bytes")
-    (dst / "a.pdf").write_bytes(b"same bytes")
+    for folder, data in ((src, source), (dst, target)):
+        folder.mkdir()
+        (folder / "a.pdf").write_bytes(data)
+    return src, dst
+
+
+def test_a_file_equal_by_its_bytes_is_kept_and_takes_its_sources_time(tmp_path):
+    src, dst = one_file_each(tmp_path, b"same bytes", b"same bytes")
     os.utime(dst / "a.pdf", ns=(1_000_000_000, 1_000_000_000))   # as a copy made before the source was rewritten
     inode = (dst / "a.pdf").stat().st_ino
     sync_tree(src, dst)
@@ -43,11 +48,7 @@ def test_a_file_equal_by_its_bytes_is_kept_and_takes_its_sources_time(tmp_path):
 
 
 def test_a_file_that_differs_is_replaced_whole(tmp_path):
-    src, dst = tmp_path / "dist", tmp_path / "site"
-    src.mkdir()
-    dst.mkdir()
-    (src / "a.pdf").write_bytes(b"new")
-    (dst / "a.pdf").write_bytes(b"old")
+    src, dst = one_file_each(tmp_path, b"new", b"old")
     sync_tree(src, dst)
     assert (dst / "a.pdf").read_bytes() == b"new"
     assert not list(dst.glob(".*.part"))
