@@ -278,6 +278,7 @@ class RenderContext:
         """The template variables for one document."""
         self.current, self.unknown, self.not_issued_refs, self.given, self.drawn = doc, [], [], [], []
         self.read_tasks = False
+        doc.references = set()   # what this rendering links to, whatever an earlier one of the same document did
         # a site's document names that site's holders: fn.site_lead in DC1's plan is DC1's lead
         site = doc.subject if isinstance(doc.subject, Site) else None
         context = dict(
@@ -371,8 +372,7 @@ class RenderContext:
         role = function if isinstance(function, Role) else functions[function]
         # one line, whatever the template's wrapping, so the text reads the same in a list of tasks
         body = Markup(" ".join(caller().split())) if caller else finalize(text)
-        self.tasks[role.key].append(Task(self.current, body))
-        self.given.append((role.key, body))
+        self.given.append((role.key, body))   # given to the role once the document is done (`_apply`)
         return Markup("**{}** {}").format(finalize(role.title), body)
 
     def clause(self, number: str) -> Markup:
@@ -383,9 +383,7 @@ class RenderContext:
 
     def figure(self, name: str, svg: str, alt: str) -> Markup:
         assert self.current is not None
-        self.figures[name] = svg
-        self.drawn.append((name, svg))
-        self.current.figures.add(name)   # a figure is published only with a page that draws it
+        self.drawn.append((name, svg))   # published with the page that draws it (`_apply`)
         return Markup("![{}]({})").format(finalize(alt), page_link(self.current.docs_path, f"figures/{name}"))
 
     def risk_heatmap(self, site_code: str | None = None, residual: bool = False) -> Markup:
@@ -443,30 +441,32 @@ def _lists_tasks(doc: Document) -> bool:
     return doc.template.meta is not None and doc.template.meta.expand == "role"
 
 
-def _render_one(env: jinja2.Environment, context: RenderContext, doc: Document, findings: Findings,
-                ws: Workspace) -> bool:
-    """Render one document's body into it; its problems go to `findings`. True: a template syntax error, which
-    ends the set's rendering."""
+def _render_one(env: jinja2.Environment, context: RenderContext, docs: list[Document], index: int,
+                ws: Workspace) -> _Rendered:
+    """Render one document of `docs`: what it did, to be done to the set by `_apply` (here, or in the process that
+    forked this one)."""
+    doc, found = docs[index], Findings()
     variables = context.for_document(doc)
+    body, stopped = "", False
     try:
-        doc.body = normalise_markdown(_body(env, doc, variables, findings))
-    except jinja2.TemplateSyntaxError as exc:
-        findings.add("template.syntax", Severity.fatal, f"template syntax error: {exc.message}",
-                     ws.display(Path(exc.filename)) if exc.filename else doc.template.display, exc.lineno or 0, 1)
-        return True
+        body = normalise_markdown(_body(env, doc, variables, found))
+    except jinja2.TemplateSyntaxError as exc:   # ends the set's rendering
+        found.add("template.syntax", Severity.fatal, f"template syntax error: {exc.message}",
+                  ws.display(Path(exc.filename)) if exc.filename else doc.template.display, exc.lineno or 0, 1)
+        stopped = True
     except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's, reported as such
-        findings.append(_render_failure(exc, doc, ws))
-        return False
-    for target in dict.fromkeys(context.unknown):
-        findings.append(_unknown_ref(doc, target, context.by_ref))
-    for target in dict.fromkeys(context.not_issued_refs):
-        findings.append(_not_issued_ref(doc, target, applicability=context.applicability))
-    return False
+        found.append(_render_failure(exc, doc, ws))
+    else:
+        for target in dict.fromkeys(context.unknown):
+            found.append(_unknown_ref(doc, target, context.by_ref))
+        for target in dict.fromkeys(context.not_issued_refs):
+            found.append(_not_issued_ref(doc, target, applicability=context.applicability))
+    return _Rendered(index, body, doc.references, context.given, context.drawn, found, stopped, context.read_tasks)
 
 
 @dataclass
 class _Rendered:
-    """What rendering one document in a forked process did, to be done to the set here."""
+    """What rendering one document did, to be done to the set (`_apply`)."""
     index: int                      # in its phase
     body: str
     references: set[str]
@@ -479,14 +479,11 @@ class _Rendered:
 
 def _render_run(env: jinja2.Environment, context: RenderContext, docs: list[Document], ws: Workspace,
                 run: list[int]) -> list[_Rendered]:
-    """In a forked process: the documents `run` (indexes into `docs`), until one ends the set's rendering."""
+    """The documents `run` (indexes into `docs`), until one ends the set's rendering; nothing done to the set yet."""
     out = []
     for index in run:
-        doc, found = docs[index], Findings()
-        stopped = _render_one(env, context, doc, found, ws)
-        out.append(_Rendered(index, doc.body, doc.references, context.given, context.drawn, found, stopped,
-                             context.read_tasks))
-        if stopped:
+        out.append(_render_one(env, context, docs, index, ws))
+        if out[-1].stopped:
             break
     return out
 
@@ -500,40 +497,49 @@ RUNS_PER_PROCESS = 8
 
 def _render_phase(env: jinja2.Environment, context: RenderContext, docs: list[Document], findings: Findings,
                   ws: Workspace) -> bool:
-    """Render `docs` in order; True if a syntax error ended the set's rendering. On several cores the documents
-    are shared out to forked processes and what each did is then done here in the order of `docs`, so the set is
-    the one rendering them here one by one gives: the same bodies, references, figures, findings, and tasks in the
-    same order. Unless one document read the tasks another gave in the same phase (a custom template may): then
-    the order matters, and they are rendered here one by one."""
-    processes = min(cores(), len(docs) // FORK_MIN)
-    if processes > 1 and can_fork():
-        # several runs per process, each a spread of the set, handed out as processes finish: one document can take
-        # a hundred times another (a checklist over 300 sites), and two fixed halves finished 0.15 s apart
-        runs = processes * RUNS_PER_PROCESS
-        try:
-            done = sorted((r for run in forked_map(functools.partial(_render_run, env, context, docs, ws),
-                                                   [list(range(i, len(docs), runs)) for i in range(runs)])
-                           for r in run), key=lambda r: r.index)
-        except BrokenProcessPool:   # a process that died (out of memory): render here
-            done = None
-        if done is not None and not (any(r.read_tasks for r in done) and any(r.given for r in done)):
-            return _apply(done, context, docs, findings)
-    return any(_render_one(env, context, doc, findings, ws) for doc in docs)
+    """Render `docs`; True if a syntax error ended the set's rendering. Each document's rendering is recorded, then
+    what each did is done to the set in the order of `docs` (`_apply`): on several cores the documents are shared
+    out to forked processes, and the set is the one rendering them one by one gives, the same bodies, references,
+    figures, findings, and tasks in the same order. Unless one document read the tasks another gave in the same phase
+    (a custom template may): then the order matters, and they are rendered again one by one, each done to the set
+    before the next renders."""
+    done = _render_all(env, context, docs, ws, list(range(len(docs))))
+    if done is not None and not (any(r.read_tasks for r in done) and any(r.given for r in done)):
+        return _apply(done, context, docs, findings)
+    return any(_apply([_render_one(env, context, docs, index, ws)], context, docs, findings)
+               for index in range(len(docs)))
+
+
+def _render_all(env: jinja2.Environment, context: RenderContext, docs: list[Document], ws: Workspace,
+                indexes: list[int]) -> list[_Rendered] | None:
+    """The documents `indexes` of `docs` rendered, in forked processes where that pays; None if one of those died."""
+    processes = min(cores(), len(indexes) // FORK_MIN)
+    if processes <= 1 or not can_fork():
+        return _render_run(env, context, docs, ws, indexes)
+    # several runs per process, each a spread of the set, handed out as processes finish: one document can take a
+    # hundred times another (a checklist over 300 sites), and two fixed halves finished 0.15 s apart
+    runs = processes * RUNS_PER_PROCESS
+    try:
+        return sorted((r for run in forked_map(functools.partial(_render_run, env, context, docs, ws),
+                                               [indexes[i::runs] for i in range(runs)]) for r in run),
+                      key=lambda r: r.index)
+    except BrokenProcessPool:   # a process that died (out of memory): render here
+        return None
 
 
 def _apply(done: list[_Rendered], context: RenderContext, docs: list[Document], findings: Findings) -> bool:
-    """Do to the set, in the order of `docs`, what rendering each document did in a forked process, up to the one that
-    ended the set's rendering, if one did (True then)."""
-    stop = next((r.index for r in done if r.stopped), len(docs))
+    """Do to the set, in the order of `docs`, what rendering each document did, up to the one that ended the set's
+    rendering, if one did (True then)."""
+    stop = next((i for i, r in enumerate(done) if r.stopped), len(done))
     for r in done[:stop + 1]:
         doc = docs[r.index]
         doc.body, doc.references = r.body, r.references
-        doc.figures.update(name for name, _ in r.drawn)
+        doc.figures.update(name for name, _ in r.drawn)   # a figure is published only with a page that draws it
         for key, text in r.given:
             context.tasks[key].append(Task(doc, text))
         context.figures.update(r.drawn)
         findings += r.findings
-    return stop < len(docs)
+    return stop < len(done)
 
 
 def _body(env: jinja2.Environment, doc: Document, variables: dict, findings: Findings) -> str:
