@@ -192,3 +192,23 @@ def _write_zip_to(stream: BinaryIO, members: Mapping[str, bytes | Path]) -> None
                 info.file_size = os.fstat(source.fileno()).st_size
                 with archive.open(info, "w") as target:
                     shutil.copyfileobj(source, target, COPY_CHUNK)
+
+
+def file_state(path: Path | str) -> tuple[int, int]:
+    """A file's size and modification time, as make and ninja compare them; (-1, -1) when it is missing."""
+    try:
+        info = os.stat(path)
+    except OSError:   # missing, or a dangling link: the build reports it; here it is one more state
+        return -1, -1
+    return info.st_size, info.st_mtime_ns
+
+
+def tree_state(root: Path, skip: tuple[Path, ...] = ()) -> list[tuple[str, int, int]]:
+    """Every file under `root` (links followed, as the build follows them) with its size and modification time;
+    folders in `skip`, and Python's compiled-code caches, left out."""
+    found = []
+    for folder, dirs, names in os.walk(root, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and Path(folder, d) not in skip)
+        found += [(os.path.relpath(os.path.join(folder, name), root), *file_state(os.path.join(folder, name)))
+                  for name in sorted(names)]
+    return found

@@ -48,6 +48,15 @@ class Workspace:
     def cache_dir(self) -> Path:
         return self.dist_dir / ".cache"
 
+    def cache_folder(self, name: str) -> Path | None:
+        """A folder for one of the build's caches, once a build has made the cache folder (a workspace never built
+        gets none from a check). None where a folder on the way is a symbolic link: a cache removes its old entries,
+        and never in a folder smsgen did not make."""
+        folder = self.cache_dir / name
+        if not self.cache_dir.is_dir() or any(path.is_symlink() for path in (self.dist_dir, self.cache_dir, folder)):
+            return None
+        return folder
+
     @property
     def export_cache_file(self) -> Path:
         """Output path -> key of what it was made from: an unchanged key means the file is already right."""

@@ -35,13 +35,9 @@ class DataMemo:
 
     @classmethod
     def of(cls, ws: Workspace) -> DataMemo | None:
-        """The workspace's memo, with the build's other caches once a build has made their folder (a workspace never
-        built gets none from a check). None where a folder on the way is a symbolic link: the memo removes its old
-        entries, and never in a folder smsgen did not make."""
-        folder = ws.cache_dir / "data"
-        if not ws.cache_dir.is_dir() or any(path.is_symlink() for path in (ws.dist_dir, ws.cache_dir, folder)):
-            return None
-        return cls(folder)
+        """The workspace's memo, with the build's other caches (see `Workspace.cache_folder`), or None."""
+        folder = ws.cache_folder("data")
+        return cls(folder) if folder is not None else None
 
     @staticmethod
     def key(raw: bytes) -> str:

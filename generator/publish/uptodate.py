@@ -18,42 +18,20 @@ import dataclasses
 import hashlib
 import json
 import os
-import sys
-import sysconfig
 from pathlib import Path
 
-from generator import __version__
 from generator.base.clock import today
-from generator.base.files import write_atomic
+from generator.base.code import code_state
+from generator.base.files import file_state, tree_state, write_atomic
 from generator.base.findings import Finding, Findings, Severity
 from generator.base.fonts import FONT_DIRS
-from generator.base.workspace import PACKAGE_ROOT, Workspace
+from generator.base.workspace import Workspace
 from generator.publish.site.manifest import BUILD_STAMP
 
 RECORD = "last-build.json"   # in the workspace's cache folder (dist/.cache)
-CODE = PACKAGE_ROOT / "generator"
 # environment variables a build's outputs depend on: the time of the build (SMSGEN_NOW) and of the files in the
 # site's sitemap and the PDFs' metadata (SOURCE_DATE_EPOCH)
 ENVIRONMENT = ("SMSGEN_NOW", "SOURCE_DATE_EPOCH")
-
-
-def _stat(path: Path | str) -> tuple[int, int]:
-    try:
-        info = os.stat(path)
-    except OSError:   # missing, or a dangling link: the build reports it; here it is one more state
-        return -1, -1
-    return info.st_size, info.st_mtime_ns
-
-
-def _tree(root: Path, skip: tuple[Path, ...] = ()) -> list[tuple[str, int, int]]:
-    """Every file under `root` (links followed, as the build follows them) with its size and modification time;
-    folders in `skip`, and Python's compiled-code caches, left out."""
-    found = []
-    for folder, dirs, names in os.walk(root, followlinks=True):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and Path(folder, d) not in skip)
-        found += [(os.path.relpath(os.path.join(folder, name), root), *_stat(os.path.join(folder, name)))
-                  for name in sorted(names)]
-    return found
 
 
 def _digest(value: object) -> str:
@@ -62,13 +40,11 @@ def _digest(value: object) -> str:
 
 def inputs_key(ws: Workspace, options: object) -> str:
     """What a build reads, taken before it starts. `options` is the build's options (BuildOptions)."""
-    packages = sysconfig.get_paths()["purelib"]
     return _digest({
-        "smsgen": [__version__, sys.version, _tree(CODE)],
-        "packages": sorted(os.listdir(packages)) if os.path.isdir(packages) else [],
-        "fonts": [_tree(Path(os.path.expanduser(d))) for d in FONT_DIRS],
-        "workspace": [str(ws.root), _tree(ws.data_dir), [_tree(d) for d in ws.template_dirs], _tree(ws.control_dir),
-                      _stat(ws.mkdocs_yml)],
+        "smsgen": code_state(),
+        "fonts": [tree_state(Path(os.path.expanduser(d))) for d in FONT_DIRS],
+        "workspace": [str(ws.root), tree_state(ws.data_dir), [tree_state(d) for d in ws.template_dirs],
+                      tree_state(ws.control_dir), file_state(ws.mkdocs_yml)],
         "when": [today().isoformat(), {name: os.environ.get(name) for name in ENVIRONMENT}],
         "options": {name: sorted(value) if isinstance(value, set) else str(value)
                     for name, value in vars(options).items()},
@@ -79,10 +55,10 @@ def outputs_key(ws: Workspace, site_dir: Path | None) -> str:
     """What a build wrote, taken when it is done (and again before the next one)."""
     stamp = site_dir / BUILD_STAMP if site_dir is not None else None
     return _digest({
-        "docs": _tree(ws.docs_dir),
+        "docs": tree_state(ws.docs_dir),
         "site": stamp.read_text(encoding="utf-8") if stamp is not None and stamp.is_file() else None,
-        "dist": _tree(ws.dist_dir, (ws.cache_dir,)),
-        "exported": _stat(ws.export_cache_file),
+        "dist": tree_state(ws.dist_dir, (ws.cache_dir,)),
+        "exported": file_state(ws.export_cache_file),
     })
 
 
@@ -91,7 +67,7 @@ def recall(ws: Workspace, inputs: str, site_dir: Path | None) -> tuple[Findings,
     try:
         record = json.loads((ws.cache_dir / RECORD).read_text(encoding="utf-8"))
         if record["inputs"] != inputs or record["outputs"] != outputs_key(ws, site_dir) \
-                or any(list(_stat(path)) != [size, mtime] for path, size, mtime in record["also"]):
+                or any(list(file_state(path)) != [size, mtime] for path, size, mtime in record["also"]):
             return None
         findings = Findings(Finding(**{**f, "severity": Severity[f["severity"]]}) for f in record["findings"])
         return findings, record["summary"]
@@ -111,7 +87,7 @@ def remember(ws: Workspace, inputs: str, site_dir: Path | None, findings: Findin
         ws.cache_dir.mkdir(parents=True, exist_ok=True)
         write_atomic(record, json.dumps({
             "inputs": inputs, "outputs": outputs_key(ws, site_dir),
-            "also": [(str(path), *_stat(path)) for path in also],
+            "also": [(str(path), *file_state(path)) for path in also],
             "findings": [{**dataclasses.asdict(f), "severity": f.severity.name} for f in findings],
             "summary": summary}, indent=1))
     except OSError:   # the record only saves the next build work: without it, that build does the work

@@ -1,0 +1,253 @@
+"""What rendering a document read, so that a later build can tell, without rendering it, that it would render the same
+(generator.render.memo).
+
+While a document renders, every attribute read on the set's objects is recorded: the data files' models, the
+Organisation assembling them, the vocabulary, the records, the documents' metadata and the templates. Such a fact
+is named by where its object sits (its path: `roles/12` and `purpose`) and kept with a digest of the value read.
+A digest holds everything a template can learn from a value: text, numbers and dates in full, containers with their
+order, and an object that has a path by that path alone, since what is read of it is a fact of its own. An object
+with no path (one made while rendering) is digested whole. What the render context looks up in the set that is
+no object's attribute (which documents are issued, the tasks given to a role) it records as a fact with its value.
+
+Reads are recorded by a `__getattribute__` put on those classes while a set renders (`recording_reads`) and taken
+off after: everywhere else, reading an attribute costs what it always did.
+"""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+from collections.abc import Iterator
+from pathlib import PurePath
+from types import BuiltinFunctionType, FunctionType, MethodType
+
+from generator.model.fields import Strict
+from generator.model.organisation import Organisation
+from generator.model.profile import Vocabulary, Word
+from generator.model.records import Records
+from generator.render.document import Document
+from generator.render.templates import Template
+
+# the classes whose attribute reads are facts: everything a template reaches from its variables (`data`, `org`,
+# `doc`, `fn` and the subject) is one of these, a container of them, or a value
+TRACKED: tuple[type, ...] = (Strict, Organisation, Records, Vocabulary, Word, Document, Template)
+# what rendering a document gives it: read of another document, what was read depends on which rendered first
+OUTPUTS = frozenset({"body", "references", "figures", "published"})
+# reads that take in a whole object where the reads inside are not attribute reads (pydantic's serialiser, __dict__)
+WHOLE = frozenset({"__dict__", "__pydantic_private__", "model_dump", "model_dump_json", "model_copy", "dict", "json",
+                   "copy", "__getstate__", "__reduce__", "__reduce_ex__"})
+
+Fact = tuple[str, tuple, str]   # ("a", path, attribute) or ("c", arguments, lookup)
+
+
+class Untracked(Exception):
+    """A value whose digest would not hold everything a template can learn from it: the document is rendered anew
+    on every build."""
+
+
+class Identities:
+    """The path of every object of the set a template can read: its data from the Organisation (`sites/3`,
+    `roles/12/competence`), each document by its ID and each template by its file. Where an object sits in two
+    places (a role in `roles` and in `function`), its path is the first in a walk of the data files' own fields,
+    then of everything derived from them."""
+
+    def __init__(self, org: Organisation, documents: list[Document], templates: list[Template]):
+        self.path: dict[int, tuple] = {}
+        self.object: dict[tuple, object] = {}
+        derived: list[tuple[object, tuple]] = []
+        self._walk(org, (), derived)
+        while derived:
+            value, path = derived.pop(0)
+            self._walk(value, path, derived)
+        for doc in documents:
+            self._add(doc, ("doc", doc.id))
+        for template in templates:
+            self._add(template, ("template", template.relpath))
+
+    def _add(self, value: object, path: tuple) -> bool:
+        if id(value) in self.path:
+            return False
+        self.path[id(value)], self.object[path] = path, value
+        return True
+
+    def _walk(self, value: object, path: tuple, derived: list[tuple[object, tuple]]) -> None:
+        if isinstance(value, TRACKED):
+            if not self._add(value, path):
+                return
+            if isinstance(value, Strict):
+                fields, private = object.__getattribute__(value, "__dict__"), value.__pydantic_private__ or {}
+            else:
+                fields, private = vars(value), {}
+            for name, item in fields.items():
+                self._walk(item, (*path, name), derived)
+            derived += [(item, (*path, name)) for name, item in private.items()]
+        elif type(value) in (list, tuple):
+            for i, item in enumerate(value):   # type: ignore[arg-type]
+                self._walk(item, (*path, i), derived)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                self._walk(item, (*path, key if type(key) in (str, int) else repr(key)), derived)
+
+
+def digest(value: object, identities: Identities) -> str:
+    """What a template can learn from `value`, as a short text: equal texts, the same things to learn."""
+    if type(value) is str and len(value) <= 48:
+        return "=" + value
+    return "#" + hashlib.blake2b(repr(_tree(value, identities.path, 0)).encode(), digest_size=10).hexdigest()
+
+
+def _tree(value: object, paths: dict[int, tuple], depth: int) -> object:
+    """`value` as nested tuples of plain values, each object with a path as that path."""
+    kind = type(value)
+    if kind is str or value is None or kind is int or kind is bool or kind is float:
+        return value
+    path = paths.get(id(value))
+    if path is not None:
+        return "@", path
+    if depth > 40:
+        raise Untracked("nested too deeply")
+    depth += 1
+    if kind is list or kind is tuple:
+        return kind.__name__, *(_tree(item, paths, depth) for item in value)   # type: ignore[attr-defined]
+    if isinstance(value, dict):
+        return "dict", *((_tree(k, paths, depth), _tree(v, paths, depth)) for k, v in value.items())
+    if isinstance(value, enum.Enum):
+        return kind.__qualname__, _tree(value.value, paths, depth)
+    if isinstance(value, str | int | float):   # Markup, and other text or numbers of their own kind
+        return kind.__qualname__, repr(value)
+    if isinstance(value, dt.date | dt.time | dt.timedelta):
+        return kind.__qualname__, str(value)
+    if isinstance(value, set | frozenset):
+        return kind.__qualname__, *sorted(repr(_tree(item, paths, depth)) for item in value)
+    if isinstance(value, PurePath):
+        return "path", str(value)
+    if isinstance(value, type):
+        return "class", value.__module__, value.__qualname__
+    if isinstance(value, MethodType):   # what it returns is read through its object, whose reads are recorded
+        return "method", value.__func__.__qualname__, _tree(value.__self__, paths, depth)
+    if isinstance(value, FunctionType | BuiltinFunctionType):
+        return "function", value.__module__, value.__qualname__
+    return _whole(value, paths, depth)
+
+
+def _whole(value: object, paths: dict[int, tuple], depth: int) -> object:
+    """An object by everything in it, whether or not it has a path."""
+    kind = type(value)
+    if isinstance(value, Strict):
+        fields = object.__getattribute__(value, "__dict__")
+        return ("model", kind.__qualname__, _tree(fields, paths, depth),
+                _tree(value.__pydantic_private__ or {}, paths, depth))
+    if dataclasses.is_dataclass(value) or isinstance(value, TRACKED):
+        return "object", kind.__qualname__, _tree(vars(value), paths, depth)
+    raise Untracked(f"a {kind.__qualname__} is no value a digest can hold")
+
+
+def _deep(value: object, identities: Identities) -> str:
+    """An object digested with every object in it whole, path or not: for reads that take it in at once."""
+    no_paths: dict[int, tuple] = {}
+    return "#" + hashlib.blake2b(repr(_whole(value, no_paths, 0)).encode(), digest_size=10).hexdigest()
+
+
+class Reading:
+    """What one document's rendering read: object attributes (by object identity, until `facts` names them) and
+    the render context's lookups, with their digests."""
+
+    def __init__(self, identities: Identities, current: Document):
+        self.identities = identities
+        self.current = current
+        self.attributes: set[tuple[int, str]] = set()
+        self.lookups: dict[Fact, str] = {}
+        self.untracked = ""   # why its facts cannot tell whether it would render the same, if they cannot
+
+    def facts(self, known: dict[Fact, str]) -> dict[Fact, str] | None:
+        """Every fact read, with its digest (`known`: those already digested in this process); None if the
+        document must be rendered anew on every build."""
+        if self.untracked:
+            return None
+        out = dict(self.lookups)
+        paths = self.identities.path
+        try:
+            for oid, name in self.attributes:
+                path = paths.get(oid)
+                if path is None:   # an object made while rendering: whatever gave it to the template holds it whole
+                    continue
+                if name in OUTPUTS and path[0] == "doc":
+                    if path[1] == self.current.id:   # its own outputs: they are what is kept
+                        continue
+                    return None
+                fact = ("a", path, name)
+                found = known.get(fact)
+                if found is None:
+                    found = known[fact] = attribute_digest(self.identities.object[path], name, self.identities)
+                out[fact] = found
+        except Untracked:
+            return None
+        return out
+
+
+def attribute_digest(obj: object, name: str, identities: Identities) -> str:
+    """The digest of attribute `name` of `obj` (one that has a path)."""
+    if name in WHOLE:
+        return _deep(obj, identities)
+    try:
+        value = getattr(obj, name)
+    except AttributeError:
+        return "-"   # read and missing, as `hasattr` and an undefined template variable read it
+    except Exception as exc:   # noqa: BLE001 - a property that fails: nothing a digest can hold
+        raise Untracked(f"reading {name} failed: {exc}") from None
+    return digest(value, identities)
+
+
+_reading: Reading | None = None   # the document being rendered, while one is
+
+
+def _recording_getattribute(self: object, name: str, _get=object.__getattribute__) -> object:
+    reading = _reading
+    if reading is not None:
+        reading.attributes.add((id(self), name))
+    return _get(self, name)
+
+
+@contextlib.contextmanager
+def recording_reads() -> Iterator[None]:
+    """Attribute reads on the tracked classes are recorded, for whichever document `reading` names, while this
+    lasts (also in processes forked meanwhile)."""
+    for cls in TRACKED:
+        assert "__getattribute__" not in vars(cls), f"{cls.__name__} reads its attributes its own way"
+        cls.__getattribute__ = _recording_getattribute   # type: ignore[method-assign, assignment]
+    try:
+        yield
+    finally:
+        for cls in TRACKED:
+            del cls.__getattribute__   # type: ignore[misc]
+
+
+@contextlib.contextmanager
+def reading(identities: Identities | None, current: Document) -> Iterator[Reading | None]:
+    """Record what rendering `current` reads (nothing without `identities`: no memo to keep it for)."""
+    global _reading
+    if identities is None:
+        yield None
+        return
+    _reading = found = Reading(identities, current)
+    try:
+        yield found
+    finally:
+        _reading = None
+
+
+def note(kind: str, arguments: tuple, value: object) -> None:
+    """A lookup of the render context, read by the document being rendered (if one is, and reads are recorded)."""
+    global _reading
+    found = _reading
+    if found is None:
+        return
+    _reading = None   # digesting reads attributes: not the template's reads
+    try:
+        found.lookups[("c", arguments, kind)] = digest(value, found.identities)
+    except Untracked as exc:
+        found.untracked = str(exc)
+    finally:
+        _reading = found
