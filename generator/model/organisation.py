@@ -1,7 +1,6 @@
 """The organisation: every data file of a workspace assembled, with cross-file lookups and derived values."""
 from __future__ import annotations
 
-import functools
 from collections import Counter
 from typing import TypeVar
 
@@ -65,6 +64,9 @@ class Organisation:
 
     def __init__(self, files: dict[str, Strict]):
         f = files
+        # each data file's root model, by file name: where every value below comes from (the render memo tells a
+        # value of an unchanged file by it)
+        self.files = files
         self.org: Organisation_ = _file(f, "organisation.yml", OrganisationFile).organisation
         self.documents: DocumentsFile = _file(f, "documents.yml", DocumentsFile)
         self.sites: list[Site] = _records(f, "sites.yml", Site)
@@ -111,6 +113,13 @@ class Organisation:
                 else:
                     self.function.setdefault(fn.value, role)
             role._holders = people_of.get(role.key, [])
+        # every site's plan asks for its risks: indexed once, not a scan of every risk per site (quadratic in sites).
+        # Made here, not when first asked: what rendering reads of the organisation is the same whatever it asked first
+        # (generator.render.reads)
+        self._risks_by_site: dict[str, list[Risk]] = {}
+        for risk in sorted(self.risks, key=lambda r: -r.score):
+            for code in dict.fromkeys(self.sites_of(risk)):
+                self._risks_by_site.setdefault(code, []).append(risk)
 
     def planned_controls(self) -> list[tuple[str, PlannedControl]]:
         """Every control marked planned in sites.yml and processes.yml, with where it is stated."""
@@ -161,15 +170,6 @@ class Organisation:
     def risks_at(self, site_code: str) -> list[Risk]:
         """The risks assessed at a site, the highest-scored first."""
         return list(self._risks_by_site.get(site_code, ()))
-
-    @functools.cached_property
-    def _risks_by_site(self) -> dict[str, list[Risk]]:
-        # every site's plan asks for its risks: indexed once, not a scan of every risk per site (quadratic in sites)
-        by_site: dict[str, list[Risk]] = {}
-        for risk in sorted(self.risks, key=lambda r: -r.score):
-            for code in dict.fromkeys(self.sites_of(risk)):
-                by_site.setdefault(code, []).append(risk)
-        return by_site
 
     def risks_by_threat(self) -> list[tuple[str, list[Risk]]]:
         """Risks grouped by threat, the highest-rated threat first: how a multi-site plan reads the same threat

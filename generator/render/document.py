@@ -111,6 +111,21 @@ def task_groups(tasks: list[Task]) -> list[tuple[list[Document], list[Task]]]:
 
 
 @dataclass
+class Rendered:
+    """What rendering one document did, to be done to the set (generator.render.render `_apply`), and what it read
+    (generator.render.reads): kept by the render memo for the next build."""
+    index: int                      # in its phase
+    body: str
+    references: set[str]
+    given: list[tuple[str, Markup]]   # tasks: role key and text, in the order given
+    drawn: list[tuple[str, str]]      # figures: name and SVG, in the order drawn
+    findings: Findings
+    stopped: bool
+    read_tasks: bool
+    facts: dict | None = None         # fact -> digest; None: not recorded, or not one the memo can keep
+
+
+@dataclass
 class RenderResult:
     documents: list[Document]
     findings: Findings
@@ -119,3 +134,5 @@ class RenderResult:
     # documents the templates could produce that this organisation does not issue, with why (render.applicability)
     not_issued: list = field(default_factory=list)
     included: list = field(default_factory=list)   # issued by the workspace's decision against the data
+    # how many documents were rendered; the others were taken from the render memo, as they last rendered
+    rendered: int = 0

@@ -35,11 +35,14 @@ from generator.render.templates import Template
 TRACKED: tuple[type, ...] = (Strict, Organisation, Records, Vocabulary, Word, Document, Template)
 # what rendering a document gives it: read of another document, what was read depends on which rendered first
 OUTPUTS = frozenset({"body", "references", "figures", "published"})
-# reads that take in a whole object where the reads inside are not attribute reads (pydantic's serialiser, __dict__)
-WHOLE = frozenset({"__dict__", "__pydantic_private__", "model_dump", "model_dump_json", "model_copy", "dict", "json",
-                   "copy", "__getstate__", "__reduce__", "__reduce_ex__"})
+# reads of methods that take in a whole object, nested objects and all, without reading their attributes one by one
+# (pydantic's serialiser, copying): the fact is everything in the object
+WHOLE = frozenset({"model_dump", "model_dump_json", "model_copy", "dict", "json", "copy", "__copy__", "__deepcopy__",
+                   "__getstate__", "__reduce__", "__reduce_ex__"})
 
-Fact = tuple[str, tuple, str]   # ("a", path, attribute) or ("c", arguments, lookup)
+# ("f" or "a", path, attribute): an attribute (see `Reading.facts`); ("c1", arguments, lookup): a lookup in phase 1
+Fact = tuple[str, tuple, str]
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 class Untracked(Exception):
@@ -56,8 +59,17 @@ class Identities:
     def __init__(self, org: Organisation, documents: list[Document], templates: list[Template]):
         self.path: dict[int, tuple] = {}
         self.object: dict[tuple, object] = {}
+        self.known: dict[Fact, str] = {}   # attribute digests made in this process (its objects do not change)
+        self.files = frozenset(org.files)
         derived: list[tuple[object, tuple]] = []
-        self._walk(org, (), derived)
+        # the data files' objects first, each under its file's name (`roles.yml/roles/12`): a field of one is then
+        # known to hold only what that file says (see `Reading.facts`); then the Organisation and what it derives
+        self._add(org, ())
+        for name, root in org.files.items():
+            self._walk(root, (name,), derived)
+        for name, value in vars(org).items():
+            if name != "files":
+                self._walk(value, (name,), derived)
         while derived:
             value, path = derived.pop(0)
             self._walk(value, path, derived)
@@ -73,6 +85,8 @@ class Identities:
         return True
 
     def _walk(self, value: object, path: tuple, derived: list[tuple[object, tuple]]) -> None:
+        if type(value) in _PLAIN:
+            return
         if isinstance(value, TRACKED):
             if not self._add(value, path):
                 return
@@ -104,8 +118,8 @@ def _tree(value: object, paths: dict[int, tuple], depth: int) -> object:
     if kind is str or value is None or kind is int or kind is bool or kind is float:
         return value
     path = paths.get(id(value))
-    if path is not None:
-        return "@", path
+    if path is not None:   # with its class: what `isinstance` tells of it, which reads no attribute
+        return "@", path, kind.__qualname__
     if depth > 40:
         raise Untracked("nested too deeply")
     depth += 1
@@ -154,9 +168,10 @@ class Reading:
     """What one document's rendering read: object attributes (by object identity, until `facts` names them) and
     the render context's lookups, with their digests."""
 
-    def __init__(self, identities: Identities, current: Document):
+    def __init__(self, identities: Identities, current: Document, phase: int):
         self.identities = identities
         self.current = current
+        self.phase = phase   # lookups of the tasks given differ between phases: a lookup is a fact of its phase
         self.attributes: set[tuple[int, str]] = set()
         self.lookups: dict[Fact, str] = {}
         self.untracked = ""   # why its facts cannot tell whether it would render the same, if they cannot
@@ -171,16 +186,22 @@ class Reading:
         try:
             for oid, name in self.attributes:
                 path = paths.get(oid)
-                if path is None:   # an object made while rendering: whatever gave it to the template holds it whole
+                if path is None or name == "__class__":
+                    # an object made while rendering: whatever gave it to the template holds it whole; a class: an
+                    # object's digest holds it
                     continue
                 if name in OUTPUTS and path[0] == "doc":
                     if path[1] == self.current.id:   # its own outputs: they are what is kept
                         continue
                     return None
-                fact = ("a", path, name)
+                obj = self.identities.object[path]
+                # "f": a field of a data file's object, whose value only that file gives; "a": any other attribute
+                field = bool(path) and path[0] in self.identities.files and isinstance(obj, Strict) \
+                    and name in type(obj).model_fields
+                fact = ("f" if field else "a", path, name)
                 found = known.get(fact)
                 if found is None:
-                    found = known[fact] = attribute_digest(self.identities.object[path], name, self.identities)
+                    found = known[fact] = attribute_digest(obj, name, self.identities)
                 out[fact] = found
         except Untracked:
             return None
@@ -221,17 +242,17 @@ def recording_reads() -> Iterator[None]:
         yield
     finally:
         for cls in TRACKED:
-            del cls.__getattribute__   # type: ignore[misc]
+            del cls.__getattribute__
 
 
 @contextlib.contextmanager
-def reading(identities: Identities | None, current: Document) -> Iterator[Reading | None]:
+def reading(identities: Identities | None, current: Document, phase: int) -> Iterator[Reading | None]:
     """Record what rendering `current` reads (nothing without `identities`: no memo to keep it for)."""
     global _reading
     if identities is None:
         yield None
         return
-    _reading = found = Reading(identities, current)
+    _reading = found = Reading(identities, current, phase)
     try:
         yield found
     finally:
@@ -246,8 +267,19 @@ def note(kind: str, arguments: tuple, value: object) -> None:
         return
     _reading = None   # digesting reads attributes: not the template's reads
     try:
-        found.lookups[("c", arguments, kind)] = digest(value, found.identities)
+        found.lookups[(f"c{found.phase}", arguments, kind)] = digest(value, found.identities)
     except Untracked as exc:
         found.untracked = str(exc)
+    finally:
+        _reading = found
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """No reads recorded meanwhile: a lookup whose value is recorded whole, not the reads that made it."""
+    global _reading
+    found, _reading = _reading, None
+    try:
+        yield
     finally:
         _reading = found

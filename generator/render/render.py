@@ -5,14 +5,16 @@ escaped for Markdown and HTML by `finalize`, so `{{ 7*7 }}` or `<script>` in a d
 """
 from __future__ import annotations
 
+import contextlib
 import difflib
 import functools
 import re
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -28,9 +30,9 @@ from generator.model.locality import country_code, date_locale
 from generator.model.organisation import Organisation
 from generator.model.records import REVIEW_INPUTS
 from generator.model.yaml_source import Source
-from generator.render import figures
+from generator.render import figures, reads
 from generator.render.applicability import APPLICABILITY_FILE, Applicability, decide, template_findings
-from generator.render.document import Document, RenderResult, Task, Withheld, task_groups, withheld
+from generator.render.document import Document, Rendered, RenderResult, Task, Withheld, task_groups, withheld
 from generator.render.markdown import (
     every,
     finalize,
@@ -42,6 +44,7 @@ from generator.render.markdown import (
     plural,
     with_article,
 )
+from generator.render.memo import RenderMemo, fingerprint, memo_key
 from generator.render.sections import sections, splice
 from generator.render.templates import DEFAULT_PREFIX, BodyLoader, Template, discover
 
@@ -273,6 +276,18 @@ class RenderContext:
         self.given: list[tuple[str, Markup]] = []
         self.drawn: list[tuple[str, str]] = []
         self.read_tasks = False
+        self.listed = _Listed(self)
+
+    def lookup(self, kind: str, arguments: tuple) -> object:
+        """A lookup in the set that is no object's attribute (`LOOKUPS`), its value now, unrecorded."""
+        with reads.paused():
+            return LOOKUPS[kind](self, *arguments)
+
+    def _looked_up(self, kind: str, *arguments: str) -> Any:
+        """A lookup, recorded with its value for the document being rendered (generator.render.reads)."""
+        value = self.lookup(kind, arguments)
+        reads.note(kind, arguments, value)
+        return value
 
     def for_document(self, doc: Document) -> dict:
         """The template variables for one document."""
@@ -283,7 +298,7 @@ class RenderContext:
         site = doc.subject if isinstance(doc.subject, Site) else None
         context = dict(
             org=self.org.org, data=self.org, doc=doc, fn=Functions(self.org, site), ref=self.ref, task=self.task,
-            clause=self.clause, documents=self.documents, docs_of_type=self.docs_of_type, tasks_of=self.tasks_of,
+            clause=self.clause, documents=self.listed, docs_of_type=self.docs_of_type, tasks_of=self.tasks_of,
             withheld_tasks=self.withheld_tasks, task_groups=task_groups, clauses=self.clauses,
             risk_heatmap=self.risk_heatmap, org_chart=self.org_chart, has=self.has, issued=self.issued,
             review_inputs=REVIEW_INPUTS, addressing_clause=self.addressing_clause,
@@ -307,17 +322,18 @@ class RenderContext:
 
     def issued(self, key: str) -> bool:
         """Whether the document with this key (or ID) is issued in this organisation's set."""
-        if key not in self.by_ref and self.applicability.reason(key) is None:
+        issued, not_issued = self._looked_up("issued", key)
+        if not issued and not not_issued:
             self.unknown.append(key)
-        return key in self.by_ref
+        return issued
 
     def docs_of_type(self, type_key: str) -> list[Document]:
-        return [d for d in self.documents if d.type == type_key]
+        return self._looked_up("docs_of_type", type_key)
 
     def addressing_clause(self, number: str, types: list[str]) -> list[Document]:
         """The documents of the given types that name the clause or one of its subclauses (4.4 for 4.4.1), in the
         set's order."""
-        return [d for d in self._by_clause.get(number, []) if d.type in types]
+        return self._looked_up("addressing_clause", number, *types)
 
     @functools.cached_property
     def _by_clause(self) -> dict[str, list[Document]]:
@@ -336,23 +352,24 @@ class RenderContext:
         assert self.current is not None
         self.read_tasks = True
         level = self.current.classification.level
-        return [t for t in self.tasks[role.key] if t.document.classification.visible_at(level)]
+        return [t for t in self._looked_up("tasks", role.key) if t.document.classification.visible_at(level)]
 
     def withheld_tasks(self, role: Role) -> list[Withheld]:
         """The tasks `tasks_of` leaves out, counted per classification, naming no document (see `Withheld`)."""
         assert self.current is not None
         self.read_tasks = True
         level = self.current.classification.level
-        return withheld([t for t in self.tasks[role.key] if not t.document.classification.visible_at(level)])
+        return withheld([t for t in self._looked_up("tasks", role.key)
+                         if not t.document.classification.visible_at(level)])
 
     def ref(self, target: str, text: str | None = None) -> Markup:
         assert self.current is not None
-        other = self.by_ref.get(target)
+        other = self._looked_up("doc", target)
         if other is None:
-            missing = self.applicability.reason(target)
+            missing = self._looked_up("not_issued", target)
             if missing is not None:
                 self.not_issued_refs.append(target)
-                return Markup("**[{} is not issued]**").format(missing.document.label)
+                return Markup("**[{} is not issued]**").format(missing)
             self.unknown.append(target)
             return Markup("**[unknown document: {}]**").format(target)
         self.current.references.add(other.id)
@@ -401,6 +418,61 @@ class RenderContext:
         return self.figure("org-chart.svg", figures.org_chart(self.org), f"{self.org.org.name} organisation chart")
 
 
+def _not_issued(context: RenderContext, target: str) -> str | None:
+    missing = context.applicability.reason(target)
+    return None if missing is None else missing.document.label
+
+
+# what a template can learn of the set besides objects' attributes, each recorded with its value when looked up, so
+# the render memo can tell whether it is still what it was: the same function gives the value both times
+LOOKUPS: dict[str, Callable[..., object]] = {
+    "doc": lambda context, target: context.by_ref.get(target),
+    "not_issued": _not_issued,
+    "issued": lambda context, key: (key in context.by_ref, context.applicability.reason(key) is not None),
+    "docs_of_type": lambda context, type_key: [d for d in context.documents if d.type == type_key],
+    "addressing_clause": lambda context, number, *types: [d for d in context._by_clause.get(number, [])
+                                                          if d.type in types],
+    "tasks": lambda context, role_key: list(context.tasks[role_key]),
+    "documents": lambda context: list(context.documents),
+}
+
+
+class _Listed(list):
+    """`documents` in templates: the set, whose every reading is the lookup "documents"."""
+
+    def __init__(self, context: RenderContext):
+        super().__init__(context.documents)
+        self._context = context
+
+    def _read(self) -> None:
+        reads.note("documents", (), list(list.__iter__(self)))
+
+    def __getattribute__(self, name: str) -> Any:
+        if not name.startswith("_"):
+            list.__getattribute__(self, "_read")()
+        return list.__getattribute__(self, name)
+
+    def __iter__(self):
+        self._read()
+        return list.__iter__(self)
+
+    def __len__(self) -> int:
+        self._read()
+        return list.__len__(self)
+
+    def __getitem__(self, index):
+        self._read()
+        return list.__getitem__(self, index)
+
+    def __contains__(self, item: object) -> bool:
+        self._read()
+        return list.__contains__(self, item)
+
+    def __reversed__(self):
+        self._read()
+        return list.__reversed__(self)
+
+
 def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None = None) -> RenderResult:
     """Render every issued document, the one way: whoever the pages are later written for, the bodies are the same, so
     what was approved (its fingerprint) is what every audience's site shows, less what that audience may not see.
@@ -429,12 +501,21 @@ def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None =
     # data built into Markup a macro marks safe (a bolded role title, a list of site names) is escaped first
     env.filters["md"] = env.finalize
     context = RenderContext(org, documents, applicability)
-    # Role-expanded documents (job descriptions) go last: they list the tasks every other document assigns.
-    for phase in ([d for d in documents if not _lists_tasks(d)], [d for d in documents if _lists_tasks(d)]):
-        if _render_phase(env, context, phase, findings, ws):
-            break
+    # each data file as read, where the caller read them: a field of an unchanged file is not looked at again
+    files = {name: fingerprint(sources[name].text if name in sources else None) for name in org.files} \
+        if sources is not None else {}
+    memo = RenderMemo.of(ws, memo_key(ws, locale), lambda: reads.Identities(org, candidates, templates), files) \
+        if _MEMO_IN_USE else None
+    with reads.recording_reads() if memo is not None else contextlib.nullcontext():
+        # Role-expanded documents (job descriptions) go last: they list the tasks every other document assigns.
+        phases = ([d for d in documents if not _lists_tasks(d)], [d for d in documents if _lists_tasks(d)])
+        for number, phase in enumerate(phases, 1):
+            if _render_phase(env, context, phase, findings, ws, _Memo(memo, number) if memo else None):
+                break
+    if memo is not None:
+        memo.save()
     return RenderResult(documents, findings, context.tasks, context.figures, applicability.not_issued,
-                        applicability.included)
+                        applicability.included, rendered=memo.rendered if memo is not None else len(documents))
 
 
 def _lists_tasks(doc: Document) -> bool:
@@ -442,47 +523,37 @@ def _lists_tasks(doc: Document) -> bool:
 
 
 def _render_one(env: jinja2.Environment, context: RenderContext, docs: list[Document], index: int,
-                ws: Workspace) -> _Rendered:
+                ws: Workspace, memo: _Memo | None = None) -> Rendered:
     """Render one document of `docs`: what it did, to be done to the set by `_apply` (here, or in the process that
-    forked this one)."""
+    forked this one), and with a memo what it read."""
     doc, found = docs[index], Findings()
-    variables = context.for_document(doc)
-    body, stopped = "", False
-    try:
-        body = normalise_markdown(_body(env, doc, variables, found))
-    except jinja2.TemplateSyntaxError as exc:   # ends the set's rendering
-        found.add("template.syntax", Severity.fatal, f"template syntax error: {exc.message}",
-                  ws.display(Path(exc.filename)) if exc.filename else doc.template.display, exc.lineno or 0, 1)
-        stopped = True
-    except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's, reported as such
-        found.append(_render_failure(exc, doc, ws))
-    else:
-        for target in dict.fromkeys(context.unknown):
-            found.append(_unknown_ref(doc, target, context.by_ref))
-        for target in dict.fromkeys(context.not_issued_refs):
-            found.append(_not_issued_ref(doc, target, applicability=context.applicability))
-    return _Rendered(index, body, doc.references, context.given, context.drawn, found, stopped, context.read_tasks)
-
-
-@dataclass
-class _Rendered:
-    """What rendering one document did, to be done to the set (`_apply`)."""
-    index: int                      # in its phase
-    body: str
-    references: set[str]
-    given: list[tuple[str, Markup]]   # tasks: role key and text, in the order given
-    drawn: list[tuple[str, str]]      # figures: name and SVG, in the order drawn
-    findings: Findings
-    stopped: bool
-    read_tasks: bool
+    body, stopped, whole = "", False, False
+    with reads.reading(memo.memo.identities if memo else None, doc, memo.phase if memo else 0) as reading:
+        variables = context.for_document(doc)
+        try:
+            body = normalise_markdown(_body(env, doc, variables, found))
+            whole = True
+        except jinja2.TemplateSyntaxError as exc:   # ends the set's rendering
+            found.add("template.syntax", Severity.fatal, f"template syntax error: {exc.message}",
+                      ws.display(Path(exc.filename)) if exc.filename else doc.template.display, exc.lineno or 0, 1)
+            stopped = True
+        except Exception as exc:  # noqa: BLE001 - any failure inside a template is the template's, reported as such
+            found.append(_render_failure(exc, doc, ws))
+    for target in dict.fromkeys(context.unknown if whole else ()):
+        found.append(_unknown_ref(doc, target, context.by_ref))
+    for target in dict.fromkeys(context.not_issued_refs if whole else ()):
+        found.append(_not_issued_ref(doc, target, applicability=context.applicability))
+    facts = reading.facts(reading.identities.known) if reading is not None and not found else None
+    return Rendered(index, body, doc.references, context.given, context.drawn, found, stopped, context.read_tasks,
+                    facts)
 
 
 def _render_run(env: jinja2.Environment, context: RenderContext, docs: list[Document], ws: Workspace,
-                run: list[int]) -> list[_Rendered]:
+                memo: _Memo | None, run: list[int]) -> list[Rendered]:
     """The documents `run` (indexes into `docs`), until one ends the set's rendering; nothing done to the set yet."""
     out = []
     for index in run:
-        out.append(_render_one(env, context, docs, index, ws))
+        out.append(_render_one(env, context, docs, index, ws, memo))
         if out[-1].stopped:
             break
     return out
@@ -495,39 +566,58 @@ FORK_MIN = 40
 RUNS_PER_PROCESS = 8
 
 
+@dataclass
+class _Memo:
+    """The render memo, with the phase being rendered."""
+    memo: RenderMemo
+    phase: int
+
+
+# off: every document rendered on every build (the tests that compare the memo's set with a whole rendering)
+_MEMO_IN_USE = True
+
+
 def _render_phase(env: jinja2.Environment, context: RenderContext, docs: list[Document], findings: Findings,
-                  ws: Workspace) -> bool:
+                  ws: Workspace, memo: _Memo | None) -> bool:
     """Render `docs`; True if a syntax error ended the set's rendering. Each document's rendering is recorded, then
     what each did is done to the set in the order of `docs` (`_apply`): on several cores the documents are shared
     out to forked processes, and the set is the one rendering them one by one gives, the same bodies, references,
     figures, findings, and tasks in the same order. Unless one document read the tasks another gave in the same phase
     (a custom template may): then the order matters, and they are rendered again one by one, each done to the set
-    before the next renders."""
-    done = _render_all(env, context, docs, ws, list(range(len(docs))))
-    if done is not None and not (any(r.read_tasks for r in done) and any(r.given for r in done)):
-        return _apply(done, context, docs, findings)
+    before the next renders. With a memo, the documents whose last rendering read nothing that has changed are
+    taken from it instead of rendered, and what the others read is kept for the next build."""
+    kept = memo.memo.reusable(docs, memo.phase, context.lookup) if memo else {}
+    fresh = _render_all(env, context, docs, ws, [i for i in range(len(docs)) if i not in kept], memo)
+    if fresh is not None:
+        done = sorted([*kept.values(), *fresh], key=lambda r: r.index)
+        if not (any(r.read_tasks for r in done) and any(r.given for r in done)):
+            if memo:
+                memo.memo.keep(docs, fresh)
+            return _apply(done, context, docs, findings)
+    if memo:
+        memo.memo.forget(docs)
     return any(_apply([_render_one(env, context, docs, index, ws)], context, docs, findings)
                for index in range(len(docs)))
 
 
 def _render_all(env: jinja2.Environment, context: RenderContext, docs: list[Document], ws: Workspace,
-                indexes: list[int]) -> list[_Rendered] | None:
+                indexes: list[int], memo: _Memo | None) -> list[Rendered] | None:
     """The documents `indexes` of `docs` rendered, in forked processes where that pays; None if one of those died."""
     processes = min(cores(), len(indexes) // FORK_MIN)
     if processes <= 1 or not can_fork():
-        return _render_run(env, context, docs, ws, indexes)
+        return _render_run(env, context, docs, ws, memo, indexes)
     # several runs per process, each a spread of the set, handed out as processes finish: one document can take a
     # hundred times another (a checklist over 300 sites), and two fixed halves finished 0.15 s apart
     runs = processes * RUNS_PER_PROCESS
     try:
-        return sorted((r for run in forked_map(functools.partial(_render_run, env, context, docs, ws),
+        return sorted((r for run in forked_map(functools.partial(_render_run, env, context, docs, ws, memo),
                                                [indexes[i::runs] for i in range(runs)]) for r in run),
                       key=lambda r: r.index)
     except BrokenProcessPool:   # a process that died (out of memory): render here
         return None
 
 
-def _apply(done: list[_Rendered], context: RenderContext, docs: list[Document], findings: Findings) -> bool:
+def _apply(done: list[Rendered], context: RenderContext, docs: list[Document], findings: Findings) -> bool:
     """Do to the set, in the order of `docs`, what rendering each document did, up to the one that ended the set's
     rendering, if one did (True then)."""
     stop = next((i for i, r in enumerate(done) if r.stopped), len(done))

@@ -1,0 +1,288 @@
+"""The documents the last build rendered, with what each read (generator.render.reads): a build renders again only
+those that read something that changed, and takes the others as they were, so one corrected value costs the
+documents that print it.
+
+Kept in the workspace's cache folder (dist/.cache/render):
+- `index.json`: every fact read, with its digest; each data file's fingerprint; for each document where its outputs
+  and its facts are;
+- `outputs`: the documents' outputs (body, links, figures, the tasks it gives), each a line of JSON followed by its
+  body and figures as they are, appended to as documents render again, and rewritten with only the documents in use
+  once most of it is not;
+- `facts.bin`: for each document, the numbers of the facts it read.
+Only for the code, templates and date locale it was made with (`memo_key`). A fact that is a field of an unchanged
+data file's object is not looked at again: its file says what it said. Anything that is not what this module wrote
+means a document to render: the memo only ever saves work. Read as data, never as code (JSON and numbers, never
+pickle).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from array import array
+from collections.abc import Callable
+from pathlib import Path
+
+from markupsafe import Markup
+
+from generator.base.code import code_state
+from generator.base.files import tree_state, write_atomic
+from generator.base.findings import Findings
+from generator.base.workspace import Workspace
+from generator.render.document import Document, Rendered
+from generator.render.reads import Fact, Identities, Untracked, attribute_digest, digest
+
+FORMAT = 1
+INDEX, OUTPUTS, FACTS = "index.json", "outputs", "facts.bin"
+COMPACT_FROM = 1 << 20   # bytes of outputs no document has any more before the outputs are rewritten
+
+
+def memo_key(ws: Workspace, locale: str) -> str:
+    """What a kept rendering is only good for: smsgen's code and packages, every file of the templates (macros
+    included), and the locale dates are written in."""
+    return hashlib.sha256(json.dumps([FORMAT, code_state(), locale, sys.byteorder,
+                                      [[str(d), tree_state(d)] for d in ws.template_dirs]]).encode()).hexdigest()
+
+
+def fingerprint(text: str | None) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest() if text is not None else "absent"
+
+
+def _numbers(raw: bytes | array) -> array:
+    numbers = array("I", raw)
+    if sys.byteorder != "little":   # kept little-endian: a memo read where it was written, or anywhere
+        numbers.byteswap()
+    return numbers
+
+
+class RenderMemo:
+    """The kept renderings of one workspace, read at the start of a rendering and written at its end (`save`)."""
+
+    def __init__(self, folder: Path, key: str, identities: Identities, files: dict[str, str]):
+        self.folder, self.key, self.identities, self.files = folder, key, identities, files
+        self.facts: list[list] = []          # [kind, path or arguments, name, digest]
+        self.documents: dict[str, list] = {}  # document ID -> [offset, length, first fact number, fact numbers]
+        self.outputs, self.numbers = b"", array("I")
+        self.token, self.size = "", 0        # of the outputs file: its first line, and its length in use
+        self.old_files: dict[str, str] = {}
+        # this rendering's: its documents, as `documents` but their numbers of facts as arrays; their new lines
+        self.kept: dict[str, tuple[int, int, array]] = {}
+        self.added: list[bytes] = []
+        self.reused = self.rendered = 0
+        self._index: dict[Fact, int] | None = None
+        self._changed_attributes: set[int] | None = None
+        self._lookups: dict[str, list[int]] = {}   # numbers of the lookup facts, by kind (phase)
+
+    @classmethod
+    def of(cls, ws: Workspace, key: str, identities: Callable[[], Identities],
+           files: dict[str, str]) -> RenderMemo | None:
+        """The workspace's memo (empty if none was kept, or for other code or templates); None where the workspace
+        keeps no caches (see `Workspace.cache_folder`). `identities`: the paths of the set being rendered; `files`:
+        each data file's fingerprint now."""
+        folder = ws.cache_folder("render")
+        if folder is None:
+            return None
+        memo = cls(folder, key, identities(), files)
+        memo._load()
+        return memo
+
+    def _load(self) -> None:
+        try:
+            index = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
+            if not isinstance(index, dict) or index.get("key") != self.key:
+                return
+            facts, documents, files = index["facts"], index["documents"], index["files"]
+            token, size, numbers_digest = index["token"], index["size"], index["numbers"]
+            outputs = (self.folder / OUTPUTS).read_bytes()
+            raw = (self.folder / FACTS).read_bytes()
+        except (OSError, ValueError, KeyError, TypeError):   # none yet, or not what this module writes
+            return
+        if not (isinstance(facts, list) and isinstance(documents, dict) and isinstance(files, dict)
+                and isinstance(size, int) and len(outputs) >= size and isinstance(token, str)
+                and outputs.startswith(token.encode() + b"\n") and len(raw) % 4 == 0
+                and hashlib.blake2b(raw, digest_size=16).hexdigest() == numbers_digest):
+            return
+        if not all(isinstance(f, list) and len(f) == 4 and isinstance(f[1], list) for f in facts):
+            return
+        self.facts, self.documents, self.old_files = facts, documents, files
+        self.token, self.size, self.outputs, self.numbers = token, size, outputs[:size], _numbers(raw)
+
+    # --- reading ------------------------------------------------------------------------------------------------
+
+    def reusable(self, docs: list[Document], phase: int, lookup: Callable[[str, tuple], object]) -> dict[int, Rendered]:
+        """The documents of `docs` (by index) whose last rendering read nothing that has changed, as they rendered
+        then. `lookup` gives the render context's lookups as they are now, at the start of `phase`."""
+        if not self.documents:
+            return {}
+        changed = self._changed(phase, lookup)
+        out: dict[int, Rendered] = {}
+        for index, doc in enumerate(docs):
+            entry = self.documents.get(doc.id)
+            numbers = self._numbers_of(entry)
+            if numbers is None or not changed.isdisjoint(numbers):
+                continue
+            rendered = self._output(entry, doc.id, index)   # type: ignore[arg-type]
+            if rendered is not None:
+                out[index] = rendered
+                self.kept[doc.id] = (entry[0], entry[1], numbers)   # type: ignore[index]
+        self.reused += len(out)
+        return out
+
+    def _changed(self, phase: int, lookup: Callable[[str, tuple], object]) -> set[int]:
+        """The numbers of the facts whose digest is not the one kept: objects' attributes (the same in every phase;
+        a field of an object of a data file that has not changed is not looked at) and the render context's lookups
+        made in `phase`."""
+        if self._changed_attributes is None:
+            self._changed_attributes, self._lookups = set(), {}
+            objects = self.identities.object
+            same = {name for name, now in self.files.items() if self.old_files.get(name) == now}
+            for number, (kind, path, name, kept) in enumerate(self.facts):
+                if kind == "f" and path[0] in same:
+                    continue
+                if kind == "a" or kind == "f":
+                    if self._attribute_now(objects.get(tuple(path)), name) != kept:
+                        self._changed_attributes.add(number)
+                else:
+                    self._lookups.setdefault(kind, []).append(number)
+        return self._changed_attributes | {
+            number for number in self._lookups.get(f"c{phase}", ())
+            if self._lookup_now(lookup, self.facts[number][2], self.facts[number][1]) != self.facts[number][3]}
+
+    def _attribute_now(self, found: object, name: str) -> str | None:
+        if found is None:
+            return None
+        try:
+            return attribute_digest(found, name, self.identities)
+        except Untracked:
+            return None
+
+    def _lookup_now(self, lookup: Callable[[str, tuple], object], name: str, arguments: list) -> str | None:
+        try:
+            return digest(lookup(name, tuple(arguments)), self.identities)
+        except (Untracked, KeyError, TypeError, ValueError):   # a lookup kept wrong, or of something gone: changed
+            return None
+
+    def _numbers_of(self, entry: object) -> array | None:
+        if not (isinstance(entry, list) and len(entry) == 4 and all(isinstance(n, int) and n >= 0 for n in entry)):
+            return None
+        first, count = entry[2], entry[3]
+        if first + count > len(self.numbers):
+            return None
+        numbers = self.numbers[first:first + count]
+        return None if numbers and max(numbers) >= len(self.facts) else numbers
+
+    def _output(self, entry: list, doc_id: str, index: int) -> Rendered | None:
+        offset, length = entry[0], entry[1]
+        if offset + length > self.size:
+            return None
+        end = self.outputs.find(b"\n", offset, offset + length)
+        try:
+            head = json.loads(self.outputs[offset:end])
+            if end < 0 or head["id"] != doc_id or sum(head["sizes"]) != offset + length - end - 1:
+                return None
+            texts, start = [], end + 1
+            for size in head["sizes"]:
+                texts.append(self.outputs[start:start + size].decode("utf-8"))
+                start += size
+            body, *figures = texts
+            return Rendered(index, body, set(head["references"]), [(key, Markup(text)) for key, text in head["given"]],
+                            list(zip(head["figures"], figures, strict=True)), Findings(), False,
+                            bool(head["read_tasks"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+    # --- writing ------------------------------------------------------------------------------------------------
+
+    def keep(self, docs: list[Document], fresh: list[Rendered]) -> None:
+        """Keep what the documents of `docs` just rendered did and read; those whose reads were not recorded, or
+        that found something to report, are rendered again next time."""
+        self.rendered += len(fresh)
+        if not fresh:
+            return
+        index = self._fact_index()
+        for rendered in fresh:
+            doc = docs[rendered.index]
+            if rendered.facts is None or rendered.findings or rendered.stopped:
+                self.kept.pop(doc.id, None)
+                continue
+            numbers = array("I")
+            for fact, found in rendered.facts.items():
+                number = index.get(fact)
+                if number is None:
+                    number = index[fact] = len(self.facts)
+                    self.facts.append([fact[0], list(fact[1]), fact[2], found])
+                else:
+                    self.facts[number][3] = found
+                numbers.append(number)
+            line = _output_line(doc.id, rendered)
+            self.kept[doc.id] = (self.size, len(line), numbers)
+            self.size += len(line)
+            self.added.append(line)
+
+    def _fact_index(self) -> dict[Fact, int]:
+        if self._index is None:
+            self._index = {(kind, tuple(path), name): n for n, (kind, path, name, _) in enumerate(self.facts)}
+        return self._index
+
+    def forget(self, docs: list[Document]) -> None:
+        """Keep nothing of `docs` (rendered one by one, in an order the memo does not keep)."""
+        self.rendered += len(docs)
+        for doc in docs:
+            self.kept.pop(doc.id, None)
+
+    def save(self) -> None:
+        """Write what this rendering kept: the outputs of the documents rendered now appended, the facts and the
+        index. Nothing when every document was taken from the memo, as it was."""
+        if not self.added and self.kept.keys() == self.documents.keys() and self.files == self.old_files:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            live = sum(length for _, length, _ in self.kept.values())
+            if not self.token or self.size - live > max(live, COMPACT_FROM):
+                self._compact()
+            elif self.added:
+                with open(self.folder / OUTPUTS, "r+b") as handle:
+                    handle.seek(len(self.outputs))
+                    handle.truncate()
+                    handle.write(b"".join(self.added))
+            documents, numbers = {}, array("I")
+            for doc_id, (offset, length, read) in self.kept.items():
+                documents[doc_id] = [offset, length, len(numbers), len(read)]
+                numbers += read
+            raw = _numbers(numbers).tobytes()
+            write_atomic(self.folder / FACTS, raw, durable=False)
+            write_atomic(self.folder / INDEX, json.dumps({
+                "key": self.key, "token": self.token, "size": self.size, "files": self.files,
+                "numbers": hashlib.blake2b(raw, digest_size=16).hexdigest(), "facts": self.facts,
+                "documents": documents}, ensure_ascii=False), durable=False)
+        except OSError:   # the memo only saves the next build work: without it, that build renders everything
+            return
+
+    def _compact(self) -> None:
+        """Outputs with only the lines of the documents kept, under a new first line (an index written for the old
+        file does not fit this one), and only the facts those documents read, numbered again."""
+        whole = self.outputs + b"".join(self.added)
+        self.token = os.urandom(16).hex()
+        lines, kept, size = [self.token.encode() + b"\n"], {}, len(self.token) + 1
+        for doc_id, (offset, length, read) in self.kept.items():
+            lines.append(whole[offset:offset + length])
+            kept[doc_id], size = (size, length, read), size + length
+        write_atomic(self.folder / OUTPUTS, b"".join(lines), durable=False)
+        used = sorted(set().union(*(read for _, _, read in kept.values())))
+        renumbered = {old: new for new, old in enumerate(used)}
+        self.facts = [self.facts[old] for old in used]
+        self.kept = {doc_id: (offset, length, array("I", (renumbered[n] for n in read)))
+                     for doc_id, (offset, length, read) in kept.items()}
+        self.size, self._index = size, None
+
+
+def _output_line(doc_id: str, rendered: Rendered) -> bytes:
+    """A document's outputs: a line of JSON, then its body and figures as they are (their sizes in the line), which
+    read back at the speed of copying."""
+    texts = [rendered.body.encode("utf-8"), *(svg.encode("utf-8") for _, svg in rendered.drawn)]
+    head = {"id": doc_id, "references": sorted(rendered.references),
+            "given": [[key, str(text)] for key, text in rendered.given],
+            "figures": [name for name, _ in rendered.drawn],
+            "sizes": [len(t) for t in texts], "read_tasks": rendered.read_tasks}
+    return json.dumps(head, ensure_ascii=False).encode("utf-8") + b"\n" + b"".join(texts)
