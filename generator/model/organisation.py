@@ -35,7 +35,7 @@ from generator.model.datafiles import (
     codes_of,
 )
 from generator.model.gap import GapAnalysis, GapAnalysisFile
-from generator.model.profile import Vocabulary
+from generator.model.profile import IMPLIED, Vocabulary
 from generator.model.records import Records
 
 F = TypeVar("F", bound=Strict)
@@ -113,6 +113,11 @@ class Organisation:
                 else:
                     self.function.setdefault(fn.value, role)
             role._holders = people_of.get(role.key, [])
+        self._sites_in_scope = [self.site[code] for code in self.scope.sites if code in self.site]
+        # what a site in scope has (a site that declares nothing, the general features: Site.has), asked by every
+        # document that applies to some site
+        self._features_in_scope = frozenset().union(*(IMPLIED if site.features is None else site.features
+                                                      for site in self._sites_in_scope))
         # every site's plan asks for its risks: indexed once, not a scan of every risk per site (quadratic in sites).
         # Made here, not when first asked: what rendering reads of the organisation is the same whatever it asked first
         # (generator.render.reads)
@@ -120,6 +125,18 @@ class Organisation:
         for risk in sorted(self.risks, key=lambda r: -r.score):
             for code in dict.fromkeys(self.sites_of(risk)):
                 self._risks_by_site.setdefault(code, []).append(risk)
+        # the same for each site's scenarios and people and each role's reports: 300 site plans and 600 job
+        # descriptions each scanning every one of them read every one of them
+        self._scenarios_by_site: dict[str, list[Scenario]] = {}
+        for scenario in self.scenarios:
+            for code in dict.fromkeys(self.sites_of(scenario)):
+                self._scenarios_by_site.setdefault(code, []).append(scenario)
+        self._people_by_site: dict[str | None, list[Person]] = {}
+        for person in self.people:
+            self._people_by_site.setdefault(person.site, []).append(person)
+        self._reports: dict[str | None, list[Role]] = {}
+        for role in self.roles:
+            self._reports.setdefault(role.reports_to, []).append(role)
 
     def planned_controls(self) -> list[tuple[str, PlannedControl]]:
         """Every control marked planned in sites.yml and processes.yml, with where it is stated."""
@@ -144,13 +161,13 @@ class Organisation:
 
     @property
     def sites_in_scope(self) -> list[Site]:
-        return [self.site[code] for code in self.scope.sites if code in self.site]
+        return list(self._sites_in_scope)
 
     def has(self, name: str) -> bool:
         """Whether any site in scope has the feature, or the organisation does the operation, `name`."""
         if self.vocabulary.word(name).kind == "operation":
             return self.org.does(name)
-        return any(site.has(name) for site in self.sites_in_scope)
+        return name in self._features_in_scope
 
     def sites_of(self, item: Risk | Scenario) -> list[str]:
         """The site codes a risk or scenario applies to ("all": every site in scope)."""
@@ -180,7 +197,7 @@ class Organisation:
         return list(groups.items())
 
     def scenarios_at(self, site_code: str) -> list[Scenario]:
-        return [s for s in self.scenarios if site_code in self.sites_of(s)]
+        return list(self._scenarios_by_site.get(site_code, ()))
 
     def works_at(self, role: Role, site_code: str) -> bool:
         """Whether the role's work can be done at the site by its own people: it is based there, one of its holders
@@ -188,10 +205,10 @@ class Organisation:
         return role.site == site_code or role.external or any(p.site == site_code for p in role.holders)
 
     def people_at(self, site_code: str) -> list[Person]:
-        return [p for p in self.people if p.site == site_code]
+        return list(self._people_by_site.get(site_code, ()))
 
     def reports(self, role_key: str) -> list[Role]:
-        return [r for r in self.roles if r.reports_to == role_key]
+        return list(self._reports.get(role_key, ()))
 
     def holder_names(self, role: Role) -> str:
         names = ", ".join(p.name for p in role.holders)

@@ -33,8 +33,12 @@ class BuildResult:
 def build(ws: Workspace, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """`progress` hears the phases: "render+checks", "pages", "site", and the export's "convert" and "packs"."""
     progress = progress or Silent()
-    with progress.phase("render+checks"):
+    progress.start("render+checks")
+    outcome = None
+    try:
         outcome = assess(ws, controlled=options.controlled, audience=options.audience)
+    finally:   # the phase's line says how many documents were rendered, the others as the last build left them
+        progress.end("render+checks", _rendered_note(outcome))
     findings = Findings(outcome.findings)
     with progress.phase("pages"):
         generated = write_outcome(ws, outcome)
@@ -67,3 +71,10 @@ def build(ws: Workspace, options: BuildOptions, progress: Progress | None = None
             result.exported = exporting.result()
             findings += result.exported.findings
     return result
+
+
+def _rendered_note(outcome: Outcome | None) -> str:
+    result = outcome.result if outcome is not None else None
+    if result is None or result.rendered == len(result.documents):
+        return ""
+    return f"{result.rendered} of {len(result.documents)} document(s) rendered again"

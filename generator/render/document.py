@@ -2,6 +2,7 @@
 roles. What every later stage (control, checks, publishing) reads."""
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 
 from markupsafe import Markup
@@ -122,7 +123,7 @@ class Rendered:
     findings: Findings
     stopped: bool
     read_tasks: bool
-    facts: dict | None = None         # fact -> digest; None: not recorded, or not one the memo can keep
+    facts: array | None = None   # the numbers of the facts it read; None: not recorded, or not for keeping
 
 
 @dataclass

@@ -73,6 +73,7 @@ class RenderMemo:
         self._index: dict[Fact, int] | None = None
         self._changed_attributes: set[int] | None = None
         self._lookups: dict[str, list[int]] = {}   # numbers of the lookup facts, by kind (phase)
+        self._numbers_by_process: dict[str, list[int]] = {}   # a process's fact numbers -> the memo's (`take`)
 
     @classmethod
     def of(cls, ws: Workspace, key: str, identities: Callable[[], Identities],
@@ -194,29 +195,40 @@ class RenderMemo:
 
     # --- writing ------------------------------------------------------------------------------------------------
 
-    def keep(self, docs: list[Document], fresh: list[Rendered]) -> None:
-        """Keep what the documents of `docs` just rendered did and read; those whose reads were not recorded, or
-        that found something to report, are rendered again next time."""
-        self.rendered += len(fresh)
-        if not fresh:
-            return
+    def take(self, token: str, base: int, start: int, rows: list[tuple[Fact, str]]) -> list[int] | None:
+        """Number the facts a process digested (`FactTable.since`) as the memo numbers them, keeping their digests
+        now: the memo's number for each of that process's numbers, or None if they cannot be told (the documents that
+        read them are then rendered again next time)."""
+        numbers = self._numbers_by_process.get(token)
+        if numbers is None:   # a forked process: its first `base` numbers are those of the process that forked it
+            inherited = self._numbers_by_process.get(self.identities.table.token, [])
+            if len(inherited) < base:
+                return None
+            numbers = self._numbers_by_process[token] = inherited[:base]
+        if start > len(numbers):
+            return None
         index = self._fact_index()
+        for fact, found in rows[len(numbers) - start:]:
+            number = index.get(fact)
+            if number is None:
+                number = index[fact] = len(self.facts)
+                self.facts.append([fact[0], list(fact[1]), fact[2], found])
+            else:
+                self.facts[number][3] = found
+            numbers.append(number)
+        return numbers
+
+    def keep(self, docs: list[Document], fresh: list[Rendered]) -> None:
+        """Keep what the documents of `docs` just rendered did and read (their facts numbered by `take`); those
+        whose reads were not recorded, or that found something to report, are rendered again next time."""
+        self.rendered += len(fresh)
         for rendered in fresh:
             doc = docs[rendered.index]
             if rendered.facts is None or rendered.findings or rendered.stopped:
                 self.kept.pop(doc.id, None)
                 continue
-            numbers = array("I")
-            for fact, found in rendered.facts.items():
-                number = index.get(fact)
-                if number is None:
-                    number = index[fact] = len(self.facts)
-                    self.facts.append([fact[0], list(fact[1]), fact[2], found])
-                else:
-                    self.facts[number][3] = found
-                numbers.append(number)
             line = _output_line(doc.id, rendered)
-            self.kept[doc.id] = (self.size, len(line), numbers)
+            self.kept[doc.id] = (self.size, len(line), rendered.facts)
             self.size += len(line)
             self.added.append(line)
 

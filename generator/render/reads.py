@@ -18,7 +18,11 @@ import contextlib
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
+import os
+import secrets
+from array import array
 from collections.abc import Iterator
 from pathlib import PurePath
 from types import BuiltinFunctionType, FunctionType, MethodType
@@ -59,7 +63,7 @@ class Identities:
     def __init__(self, org: Organisation, documents: list[Document], templates: list[Template]):
         self.path: dict[int, tuple] = {}
         self.object: dict[tuple, object] = {}
-        self.known: dict[Fact, str] = {}   # attribute digests made in this process (its objects do not change)
+        self.table = FactTable()
         self.files = frozenset(org.files)
         derived: list[tuple[object, tuple]] = []
         # the data files' objects first, each under its file's name (`roles.yml/roles/12`): a field of one is then
@@ -176,36 +180,87 @@ class Reading:
         self.lookups: dict[Fact, str] = {}
         self.untracked = ""   # why its facts cannot tell whether it would render the same, if they cannot
 
-    def facts(self, known: dict[Fact, str]) -> dict[Fact, str] | None:
-        """Every fact read, with its digest (`known`: those already digested in this process); None if the
-        document must be rendered anew on every build."""
+    def facts(self) -> array | None:
+        """The numbers (in this process's `FactTable`) of every fact read; None if the document must be rendered
+        anew on every build."""
         if self.untracked:
             return None
-        out = dict(self.lookups)
-        paths = self.identities.path
-        try:
-            for oid, name in self.attributes:
-                path = paths.get(oid)
-                if path is None or name == "__class__":
-                    # an object made while rendering: whatever gave it to the template holds it whole; a class: an
-                    # object's digest holds it
-                    continue
-                if name in OUTPUTS and path[0] == "doc":
-                    if path[1] == self.current.id:   # its own outputs: they are what is kept
-                        continue
-                    return None
-                obj = self.identities.object[path]
-                # "f": a field of a data file's object, whose value only that file gives; "a": any other attribute
-                field = bool(path) and path[0] in self.identities.files and isinstance(obj, Strict) \
-                    and name in type(obj).model_fields
-                fact = ("f" if field else "a", path, name)
-                found = known.get(fact)
-                if found is None:
-                    found = known[fact] = attribute_digest(obj, name, self.identities)
-                out[fact] = found
-        except Untracked:
-            return None
+        table = self.identities.table
+        numbered, number_of = table.numbered, table.number_of
+        out = array("i")
+        for key in self.attributes:
+            number = numbered.get(key)
+            if number is None:
+                number = number_of(key, self.identities)
+            if number < 0:
+                if number == SKIP or number == OUTPUT and self.identities.path[key[0]][1] == self.current.id:
+                    continue   # nothing to keep, or this document's own output: what is kept
+                return None   # something no digest holds, or another document's output (it depends on which
+                # rendered first)
+            out.append(number)
+        for fact, found in self.lookups.items():
+            out.append(table.lookup_number(fact, found))
         return out
+
+
+SKIP, OUTPUT, UNKEPT = -1, -2, -3
+
+
+class FactTable:
+    """The facts digested in one process, numbered in the order first met: a document names the facts it read by
+    number, and a process forked to render sends the facts it added once (`since`), not with every document. A
+    forked process numbers on from what it inherited, under a token of its own (`mine`)."""
+
+    def __init__(self) -> None:
+        self.pid, self.token, self.base = os.getpid(), secrets.token_hex(8), 0
+        self.numbered: dict[tuple, int] = {}   # (object id, attribute) -> number, or SKIP, OUTPUT, UNKEPT
+        self.lookups: dict[tuple[Fact, str], int] = {}
+        self.rows: list[tuple[Fact, str]] = []   # number -> the fact and its digest
+
+    def mine(self) -> None:
+        """Number this process's facts under its own token (after the `base` facts inherited from the parent)."""
+        if self.pid != os.getpid():
+            self.pid, self.token, self.base = os.getpid(), secrets.token_hex(8), len(self.rows)
+
+    def since(self, start: int) -> tuple[str, int, int, list[tuple[Fact, str]]]:
+        """The facts numbered from `start` on, with what the memo needs to number them its way."""
+        return self.token, self.base, start, self.rows[start:]
+
+    def number_of(self, key: tuple[int, str], identities: Identities) -> int:
+        oid, name = key
+        path = identities.path.get(oid)
+        if path is None or name == "__class__":
+            # an object made while rendering: whatever gave it to the template holds it whole; a class: an object's
+            # digest holds it
+            number = SKIP
+        elif name in OUTPUTS and path and path[0] == "doc":
+            number = OUTPUT
+        else:
+            obj = identities.object[path]
+            # "f": a field of a data file's object, whose value only that file gives; "a": any other attribute
+            field = bool(path) and path[0] in identities.files and isinstance(obj, Strict) \
+                and name in _fields(type(obj))
+            try:
+                row = (("f" if field else "a", path, name), attribute_digest(obj, name, identities))
+            except Untracked:
+                number = UNKEPT
+            else:
+                number = len(self.rows)
+                self.rows.append(row)
+        self.numbered[key] = number
+        return number
+
+    def lookup_number(self, fact: Fact, found: str) -> int:
+        number = self.lookups.get((fact, found))
+        if number is None:
+            number = self.lookups[(fact, found)] = len(self.rows)
+            self.rows.append((fact, found))
+        return number
+
+
+@functools.cache
+def _fields(model: type[Strict]) -> frozenset[str]:
+    return frozenset(model.__pydantic_fields__)
 
 
 def attribute_digest(obj: object, name: str, identities: Identities) -> str:
@@ -252,6 +307,7 @@ def reading(identities: Identities | None, current: Document, phase: int) -> Ite
     if identities is None:
         yield None
         return
+    identities.table.mine()
     _reading = found = Reading(identities, current, phase)
     try:
         yield found

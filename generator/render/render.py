@@ -10,6 +10,7 @@ import difflib
 import functools
 import re
 import traceback
+from array import array
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -543,20 +544,23 @@ def _render_one(env: jinja2.Environment, context: RenderContext, docs: list[Docu
         found.append(_unknown_ref(doc, target, context.by_ref))
     for target in dict.fromkeys(context.not_issued_refs if whole else ()):
         found.append(_not_issued_ref(doc, target, applicability=context.applicability))
-    facts = reading.facts(reading.identities.known) if reading is not None and not found else None
+    facts = reading.facts() if reading is not None and not found else None
     return Rendered(index, body, doc.references, context.given, context.drawn, found, stopped, context.read_tasks,
                     facts)
 
 
 def _render_run(env: jinja2.Environment, context: RenderContext, docs: list[Document], ws: Workspace,
-                memo: _Memo | None, run: list[int]) -> list[Rendered]:
-    """The documents `run` (indexes into `docs`), until one ends the set's rendering; nothing done to the set yet."""
+                memo: _Memo | None, run: list[int]) -> tuple[tuple | None, list[Rendered]]:
+    """The documents `run` (indexes into `docs`), until one ends the set's rendering; nothing done to the set yet.
+    With a memo, also the facts this process digested meanwhile (the documents name theirs by number)."""
+    table = memo.memo.identities.table if memo else None
+    start = len(table.rows) if table else 0
     out = []
     for index in run:
         out.append(_render_one(env, context, docs, index, ws, memo))
         if out[-1].stopped:
             break
-    return out
+    return (table.since(start) if table else None), out
 
 
 # documents per process below which a fork saves nothing (measured, runs handed out as processes finish: the
@@ -605,16 +609,27 @@ def _render_all(env: jinja2.Environment, context: RenderContext, docs: list[Docu
     """The documents `indexes` of `docs` rendered, in forked processes where that pays; None if one of those died."""
     processes = min(cores(), len(indexes) // FORK_MIN)
     if processes <= 1 or not can_fork():
-        return _render_run(env, context, docs, ws, memo, indexes)
+        return _numbered(memo, [_render_run(env, context, docs, ws, memo, indexes)])
     # several runs per process, each a spread of the set, handed out as processes finish: one document can take a
     # hundred times another (a checklist over 300 sites), and two fixed halves finished 0.15 s apart
     runs = processes * RUNS_PER_PROCESS
     try:
-        return sorted((r for run in forked_map(functools.partial(_render_run, env, context, docs, ws, memo),
-                                               [indexes[i::runs] for i in range(runs)]) for r in run),
-                      key=lambda r: r.index)
+        return _numbered(memo, forked_map(functools.partial(_render_run, env, context, docs, ws, memo),
+                                          [indexes[i::runs] for i in range(runs)]))
     except BrokenProcessPool:   # a process that died (out of memory): render here
         return None
+
+
+def _numbered(memo: _Memo | None, runs: list[tuple[tuple | None, list[Rendered]]]) -> list[Rendered]:
+    """The documents of every run, in the order of the set, their facts numbered as the memo numbers them."""
+    done = []
+    for since, rendered in runs:
+        numbers = memo.memo.take(*since) if memo and since else None
+        for r in rendered:
+            r.facts = array("I", map(numbers.__getitem__, r.facts)) \
+                if numbers is not None and r.facts is not None else None
+        done += rendered
+    return sorted(done, key=lambda r: r.index)
 
 
 def _apply(done: list[Rendered], context: RenderContext, docs: list[Document], findings: Findings) -> bool:
