@@ -33,7 +33,7 @@ from generator.base.workspace import Workspace
 from generator.render.document import Document, Rendered
 from generator.render.reads import Fact, Identities, Untracked, attribute_digest, digest
 
-FORMAT = 1
+FORMAT = 2
 INDEX, OUTPUTS, FACTS = "index.json", "outputs", "facts.bin"
 COMPACT_FROM = 1 << 20   # bytes of outputs no document has any more before the outputs are rewritten
 
@@ -61,11 +61,7 @@ class RenderMemo:
 
     def __init__(self, folder: Path, key: str, identities: Identities, files: dict[str, str]):
         self.folder, self.key, self.identities, self.files = folder, key, identities, files
-        self.facts: list[list] = []          # [kind, path or arguments, name, digest]
-        self.documents: dict[str, list] = {}  # document ID -> [offset, length, first fact number, fact numbers]
-        self.outputs, self.numbers = b"", array("I")
-        self.token, self.size = "", 0        # of the outputs file: its first line, and its length in use
-        self.old_files: dict[str, str] = {}
+        self._empty()
         # this rendering's: its documents, as `documents` but their numbers of facts as arrays; their new lines
         self.kept: dict[str, tuple[int, int, array]] = {}
         self.added: list[bytes] = []
@@ -74,6 +70,14 @@ class RenderMemo:
         self._changed_attributes: set[int] | None = None
         self._lookups: dict[str, list[int]] = {}   # numbers of the lookup facts, by kind (phase)
         self._numbers_by_process: dict[str, list[int]] = {}   # a process's fact numbers -> the memo's (`take`)
+
+    def _empty(self) -> None:
+        """Nothing kept: what a first build, or one after a change of code or templates, starts from."""
+        self.facts: list[list] = []          # [kind, where, name, digest]: see reads.Fact
+        self.documents: dict[str, list] = {}  # document ID -> [offset, length, first fact number, fact numbers]
+        self.outputs, self.numbers = b"", array("I")
+        self.token, self.size = "", 0        # of the outputs file: its first line, and its length in use
+        self.old_files: dict[str, str] = {}
 
     @classmethod
     def of(cls, ws: Workspace, key: str, identities: Callable[[], Identities],
@@ -104,10 +108,11 @@ class RenderMemo:
                 and outputs.startswith(token.encode() + b"\n") and len(raw) % 4 == 0
                 and hashlib.blake2b(raw, digest_size=16).hexdigest() == numbers_digest):
             return
-        if not all(isinstance(f, list) and len(f) == 4 and isinstance(f[1], list) for f in facts):
+        numbers = _numbers(raw)
+        if numbers and max(numbers) >= len(facts):
             return
         self.facts, self.documents, self.old_files = facts, documents, files
-        self.token, self.size, self.outputs, self.numbers = token, size, outputs[:size], _numbers(raw)
+        self.token, self.size, self.outputs, self.numbers = token, size, outputs[:size], numbers
 
     # --- reading ------------------------------------------------------------------------------------------------
 
@@ -116,6 +121,7 @@ class RenderMemo:
         then. `lookup` gives the render context's lookups as they are now, at the start of `phase`."""
         if not self.documents:
             return {}
+        self.prepare()
         changed = self._changed(phase, lookup)
         out: dict[int, Rendered] = {}
         for index, doc in enumerate(docs):
@@ -130,22 +136,33 @@ class RenderMemo:
         self.reused += len(out)
         return out
 
-    def _changed(self, phase: int, lookup: Callable[[str, tuple], object]) -> set[int]:
-        """The numbers of the facts whose digest is not the one kept: objects' attributes (the same in every phase;
-        a field of an object of a data file that has not changed is not looked at) and the render context's lookups
-        made in `phase`."""
-        if self._changed_attributes is None:
-            self._changed_attributes, self._lookups = set(), {}
-            objects = self.identities.object
-            same = {name for name, now in self.files.items() if self.old_files.get(name) == now}
-            for number, (kind, path, name, kept) in enumerate(self.facts):
-                if kind == "f" and path[0] in same:
+    def prepare(self) -> None:
+        """Find the objects' attributes whose digest is not the one kept (the same in every phase; a field of an
+        object of a data file that has not changed is not looked at), before reads are recorded: reading them
+        here is no document's read, and costs less unrecorded."""
+        if self._changed_attributes is not None:
+            return
+        self._changed_attributes, self._lookups, self._index = set(), {}, {}
+        objects = self.identities.named
+        same = {f"f:{name}" for name, now in self.files.items() if self.old_files.get(name) == now}
+        try:
+            for number, (kind, where, name, kept) in enumerate(self.facts):
+                self._index[(kind, where, name)] = number
+                if kind in same:
                     continue
-                if kind == "a" or kind == "f":
-                    if self._attribute_now(objects.get(tuple(path)), name) != kept:
+                if kind[0] != "c":
+                    if self._attribute_now(objects.get(where), name) != kept:
                         self._changed_attributes.add(number)
                 else:
                     self._lookups.setdefault(kind, []).append(number)
+        except (ValueError, TypeError, IndexError):   # facts not as this module writes them: render everything
+            self._empty()
+            self._changed_attributes, self._lookups, self._index = set(), {}, {}
+
+    def _changed(self, phase: int, lookup: Callable[[str, tuple], object]) -> set[int]:
+        """The numbers of the facts whose digest is not the one kept: objects' attributes (`prepare`) and the render
+        context's lookups made in `phase`."""
+        assert self._changed_attributes is not None
         return self._changed_attributes | {
             number for number in self._lookups.get(f"c{phase}", ())
             if self._lookup_now(lookup, self.facts[number][2], self.facts[number][1]) != self.facts[number][3]}
@@ -158,9 +175,9 @@ class RenderMemo:
         except Untracked:
             return None
 
-    def _lookup_now(self, lookup: Callable[[str, tuple], object], name: str, arguments: list) -> str | None:
+    def _lookup_now(self, lookup: Callable[[str, tuple], object], name: str, arguments: str) -> str | None:
         try:
-            return digest(lookup(name, tuple(arguments)), self.identities)
+            return digest(lookup(name, tuple(json.loads(arguments))), self.identities)
         except (Untracked, KeyError, TypeError, ValueError):   # a lookup kept wrong, or of something gone: changed
             return None
 
@@ -170,8 +187,7 @@ class RenderMemo:
         first, count = entry[2], entry[3]
         if first + count > len(self.numbers):
             return None
-        numbers = self.numbers[first:first + count]
-        return None if numbers and max(numbers) >= len(self.facts) else numbers
+        return self.numbers[first:first + count]
 
     def _output(self, entry: list, doc_id: str, index: int) -> Rendered | None:
         offset, length = entry[0], entry[1]
@@ -212,7 +228,7 @@ class RenderMemo:
             number = index.get(fact)
             if number is None:
                 number = index[fact] = len(self.facts)
-                self.facts.append([fact[0], list(fact[1]), fact[2], found])
+                self.facts.append([*fact, found])
             else:
                 self.facts[number][3] = found
             numbers.append(number)
@@ -234,7 +250,7 @@ class RenderMemo:
 
     def _fact_index(self) -> dict[Fact, int]:
         if self._index is None:
-            self._index = {(kind, tuple(path), name): n for n, (kind, path, name, _) in enumerate(self.facts)}
+            self._index = {(kind, where, name): n for n, (kind, where, name, _) in enumerate(self.facts)}
         return self._index
 
     def forget(self, docs: list[Document]) -> None:

@@ -20,6 +20,7 @@ import datetime as dt
 import enum
 import functools
 import hashlib
+import json
 import os
 import secrets
 from array import array
@@ -44,8 +45,9 @@ OUTPUTS = frozenset({"body", "references", "figures", "published"})
 WHOLE = frozenset({"model_dump", "model_dump_json", "model_copy", "dict", "json", "copy", "__copy__", "__deepcopy__",
                    "__getstate__", "__reduce__", "__reduce_ex__"})
 
-# ("f" or "a", path, attribute): an attribute (see `Reading.facts`); ("c1", arguments, lookup): a lookup in phase 1
-Fact = tuple[str, tuple, str]
+# (kind, where, name), all text: an attribute, ("f:roles.yml" or "a", its object's path as `repr` writes it, its name)
+# (see `FactTable.number_of`); a lookup of the render context in phase 1, ("c1", its arguments as JSON, its name)
+Fact = tuple[str, str, str]
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
@@ -82,6 +84,11 @@ class Identities:
         for template in templates:
             self._add(template, ("template", template.relpath))
 
+    @functools.cached_property
+    def named(self) -> dict[str, object]:
+        """Each object by its path as a fact names it."""
+        return {repr(path): value for path, value in self.object.items()}
+
     def _add(self, value: object, path: tuple) -> bool:
         if id(value) in self.path:
             return False
@@ -110,9 +117,17 @@ class Identities:
 
 
 def digest(value: object, identities: Identities) -> str:
-    """What a template can learn from `value`, as a short text: equal texts, the same things to learn."""
-    if type(value) is str and len(value) <= 48:
-        return "=" + value
+    """What a template can learn from `value`, as a short text: equal texts, the same things to learn. Short text,
+    yes/no, whole numbers and objects with a path as they are (each kind under its own first character), anything
+    else by a hash of its tree."""
+    kind = type(value)
+    if kind is str and len(value) <= 48:   # type: ignore[arg-type]
+        return "=" + value   # type: ignore[operator]
+    if value is None or kind is bool or kind is int:
+        return "v" + repr(value)
+    path = identities.path.get(id(value))
+    if path is not None:
+        return f"@{path!r}:{kind.__qualname__}"
     return "#" + hashlib.blake2b(repr(_tree(value, identities.path, 0)).encode(), digest_size=10).hexdigest()
 
 
@@ -237,11 +252,11 @@ class FactTable:
             number = OUTPUT
         else:
             obj = identities.object[path]
-            # "f": a field of a data file's object, whose value only that file gives; "a": any other attribute
+            # "f:<file>": a field of a data file's object, whose value only that file gives; "a": any other attribute
             field = bool(path) and path[0] in identities.files and isinstance(obj, Strict) \
                 and name in _fields(type(obj))
             try:
-                row = (("f" if field else "a", path, name), attribute_digest(obj, name, identities))
+                row = ((f"f:{path[0]}" if field else "a", repr(path), name), attribute_digest(obj, name, identities))
             except Untracked:
                 number = UNKEPT
             else:
@@ -323,7 +338,7 @@ def note(kind: str, arguments: tuple, value: object) -> None:
         return
     _reading = None   # digesting reads attributes: not the template's reads
     try:
-        found.lookups[(f"c{found.phase}", arguments, kind)] = digest(value, found.identities)
+        found.lookups[(f"c{found.phase}", json.dumps(arguments), kind)] = digest(value, found.identities)
     except Untracked as exc:
         found.untracked = str(exc)
     finally:

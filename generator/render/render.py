@@ -90,10 +90,40 @@ def _meta_template(text: str) -> jinja2.Template:
 def _meta_field(text: str, context: dict) -> str:
     """A front-matter string rendered for one document. Most are plain text ("Security policy"), which Jinja would
     give back unchanged: those are not compiled (text with a brace, a carriage return or a final newline, which
-    Jinja rewrites, is)."""
+    Jinja rewrites, is). Most others only print a field as it is ("JD-{{ role.code }}"): for 600 job descriptions
+    those are filled in here, as Jinja would fill them."""
     if "{" not in text and "\r" not in text and not text.endswith("\n"):
         return text
+    parts = _field_parts(text)
+    if parts is not None:
+        filled: list[str] = []
+        for literal, variable, name in parts:
+            value = getattr(context.get(variable), name, None) if variable else ""
+            if type(value) is not str:   # anything but text, or nothing there: Jinja says what it makes of it
+                return _meta_template(text).render(context)
+            filled += (literal, value)
+        return "".join(filled)
     return _meta_template(text).render(context)
+
+
+_FIELD = re.compile(r"\{\{ *([a-z]\w*)\.([a-z]\w*) *\}\}")
+
+
+@functools.cache
+def _field_parts(text: str) -> list[tuple[str, str, str]] | None:
+    """`text` as (literal, variable, field) parts when it is literal text and `{{ variable.field }}` alone, on one
+    line; else None."""
+    if "\n" in text or "\r" in text:
+        return None
+    parts, start = [], 0
+    for match in _FIELD.finditer(text):
+        parts.append((text[start:match.start()], match.group(1), match.group(2)))
+        start = match.end()
+    rest = text[start:]
+    marks = ("{{", "{%", "{#", "}}", "%}", "#}")
+    if any(mark in literal for literal in [rest, *(p[0] for p in parts)] for mark in marks):
+        return None
+    return [*parts, (rest, "", "")]
 
 
 def expand(templates: list[Template], org: Organisation) -> tuple[list[Document], Findings]:
@@ -507,6 +537,8 @@ def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None =
         if sources is not None else {}
     memo = RenderMemo.of(ws, memo_key(ws, locale), lambda: reads.Identities(org, candidates, templates), files) \
         if _MEMO_IN_USE else None
+    if memo is not None:
+        memo.prepare()
     with reads.recording_reads() if memo is not None else contextlib.nullcontext():
         # Role-expanded documents (job descriptions) go last: they list the tasks every other document assigns.
         phases = ([d for d in documents if not _lists_tasks(d)], [d for d in documents if _lists_tasks(d)])

@@ -69,13 +69,13 @@ def test_reads_are_recorded_while_a_document_renders_and_never_outside(loaded):
     numbers = reading.facts()
     assert numbers is not None
     facts = dict(ids.table.rows[n] for n in numbers)
-    path = ids.path[id(role)]
-    assert ("f", path, "purpose") in facts          # a field of a data file's object
-    assert ("a", path, "holders") in facts          # a property: derived from another file
-    assert ("a", path, "_holders") in facts
-    assert ("a", (), "function") in facts           # derived by the organisation
+    where = repr(ids.path[id(role)])
+    assert ("f:roles.yml", where, "purpose") in facts   # a field of a data file's object
+    assert ("a", where, "holders") in facts             # a property: derived from another file
+    assert ("a", where, "_holders") in facts
+    assert ("a", "()", "function") in facts             # derived by the organisation
     assert not any(name == "title" for _, _, name in facts)
-    assert facts[("f", path, "purpose")] == digest(role.purpose, ids)
+    assert facts[("f:roles.yml", where, "purpose")] == digest(role.purpose, ids)
 
 
 def test_a_document_reading_another_documents_output_is_not_kept(loaded):
