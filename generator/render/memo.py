@@ -16,6 +16,7 @@ pickle).
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -34,7 +35,7 @@ from generator.render.document import Document, Rendered
 from generator.render.reads import Fact, Identities, Untracked, attribute_digest, digest
 
 FORMAT = 2
-INDEX, OUTPUTS, FACTS = "index.json", "outputs", "facts.bin"
+INDEX, OUTPUTS, FACTS, LOCK = "index.json", "outputs", "facts.bin", ".lock"
 COMPACT_FROM = 1 << 20   # bytes of outputs no document has any more before the outputs are rewritten
 
 
@@ -61,6 +62,7 @@ class RenderMemo:
 
     def __init__(self, folder: Path, key: str, identities: Identities, files: dict[str, str]):
         self.folder, self.key, self.identities, self.files = folder, key, identities, files
+        self.lock: int | None = None
         self._empty()
         # this rendering's: its documents, as `documents` but their numbers of facts as arrays; their new lines
         self.kept: dict[str, tuple[int, int, array]] = {}
@@ -82,15 +84,33 @@ class RenderMemo:
     @classmethod
     def of(cls, ws: Workspace, key: str, identities: Callable[[], Identities],
            files: dict[str, str]) -> RenderMemo | None:
-        """The workspace's memo (empty if none was kept, or for other code or templates); None where the workspace
-        keeps no caches (see `Workspace.cache_folder`). `identities`: the paths of the set being rendered; `files`:
-        each data file's fingerprint now."""
+        """The workspace's memo (empty if none was kept, or for other code or templates), held by this rendering
+        until `close`; None where the workspace keeps no caches (see `Workspace.cache_folder`), or while another
+        rendering holds it (a build while `serve` rebuilds: that one renders everything and keeps nothing).
+        `identities`: the paths of the set being rendered; `files`: each data file's fingerprint now."""
         folder = ws.cache_folder("render")
         if folder is None:
             return None
+        try:
+            folder.mkdir(exist_ok=True)
+            lock = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        except OSError:
+            return None
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(lock)
+            return None
         memo = cls(folder, key, identities(), files)
+        memo.lock = lock
         memo._load()
         return memo
+
+    def close(self) -> None:
+        """Let another rendering have the memo."""
+        if self.lock is not None:
+            os.close(self.lock)   # closing the descriptor releases the lock
+            self.lock = None
 
     def _load(self) -> None:
         try:
@@ -270,7 +290,7 @@ class RenderMemo:
             if not self.token or self.size - live > max(live, COMPACT_FROM):
                 self._compact()
             elif self.added:
-                with open(self.folder / OUTPUTS, "r+b") as handle:
+                with os.fdopen(os.open(self.folder / OUTPUTS, os.O_RDWR | os.O_NOFOLLOW), "r+b") as handle:
                     handle.seek(len(self.outputs))
                     handle.truncate()
                     handle.write(b"".join(self.added))

@@ -537,16 +537,20 @@ def render(ws: Workspace, org: Organisation, sources: dict[str, Source] | None =
         if sources is not None else {}
     memo = RenderMemo.of(ws, memo_key(ws, locale), lambda: reads.Identities(org, candidates, templates), files) \
         if _MEMO_IN_USE else None
-    if memo is not None:
-        memo.prepare()
-    with reads.recording_reads() if memo is not None else contextlib.nullcontext():
-        # Role-expanded documents (job descriptions) go last: they list the tasks every other document assigns.
-        phases = ([d for d in documents if not _lists_tasks(d)], [d for d in documents if _lists_tasks(d)])
-        for number, phase in enumerate(phases, 1):
-            if _render_phase(env, context, phase, findings, ws, _Memo(memo, number) if memo else None):
-                break
-    if memo is not None:
-        memo.save()
+    try:
+        if memo is not None:
+            memo.prepare()
+        with reads.recording_reads() if memo is not None else contextlib.nullcontext():
+            # Role-expanded documents (job descriptions) go last: they list the tasks every other document assigns.
+            phases = ([d for d in documents if not _lists_tasks(d)], [d for d in documents if _lists_tasks(d)])
+            for number, phase in enumerate(phases, 1):
+                if _render_phase(env, context, phase, findings, ws, _Memo(memo, number) if memo else None):
+                    break
+        if memo is not None:
+            memo.save()
+    finally:
+        if memo is not None:
+            memo.close()
     return RenderResult(documents, findings, context.tasks, context.figures, applicability.not_issued,
                         applicability.included, rendered=memo.rendered if memo is not None else len(documents))
 

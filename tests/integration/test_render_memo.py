@@ -13,8 +13,9 @@ import yaml
 
 from generator.checks.assess import assess
 from generator.render import render
+from generator.render.memo import RenderMemo
 
-from ..conftest import BROKER, MINI, PHARMA, PORT, REPO, copy_workspace
+from ..conftest import BROKER, MINI, PHARMA, PORT, REPO, copy_workspace, edit
 
 
 def outcome_of(ws, monkeypatch, memo: bool):
@@ -134,3 +135,47 @@ def test_the_memo_renders_what_a_whole_rendering_renders_after_any_change(tmp_pa
         else:
             partial += rendered < len(kept[0])
     assert partial >= 6, "most changes reach a few documents: those alone are rendered"
+
+
+def test_a_second_rendering_while_the_memo_is_held_renders_everything_and_keeps_nothing(mini, monkeypatch):
+    """`serve` rebuilding while a build runs on the same workspace: one of them has the memo, the other renders
+    everything, and neither reads or writes what the other half wrote."""
+    mini.cache_dir.mkdir(parents=True)
+    first, _, _ = outcome_of(mini, monkeypatch, memo=True)
+    held = RenderMemo.of(mini, "another build", lambda: None, {})   # type: ignore[arg-type,return-value]
+    assert held is not None
+    try:
+        during, _, rendered = outcome_of(mini, monkeypatch, memo=True)
+    finally:
+        held.close()
+    assert during == first and rendered == len(first[0])
+    after, _, rendered = outcome_of(mini, monkeypatch, memo=True)
+    assert after == first and rendered == 0
+
+
+@pytest.mark.parametrize("damage", ["index", "outputs", "facts", "all", "symlinked outputs"])
+def test_a_damaged_memo_costs_a_rendering_never_a_wrong_document(mini, monkeypatch, tmp_path, damage):
+    mini.cache_dir.mkdir(parents=True)
+    first, _, _ = outcome_of(mini, monkeypatch, memo=True)
+    edit(mini.data_dir / "roles.yml", "Runs the yard and its security.", "Runs the yard.")
+    folder = mini.cache_dir / "render"
+    if damage in ("index", "all"):
+        text = (folder / "index.json").read_text(encoding="utf-8")
+        (folder / "index.json").write_text(text[:len(text) // 2], encoding="utf-8")
+    if damage in ("outputs", "all"):
+        raw = (folder / "outputs").read_bytes()
+        (folder / "outputs").write_bytes(raw[:len(raw) // 2] + b"\x00garbage" + raw[len(raw) // 2:])
+    if damage in ("facts", "all"):
+        raw = (folder / "facts.bin").read_bytes()
+        (folder / "facts.bin").write_bytes(raw[4:] + raw[:4])
+    if damage == "symlinked outputs":
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.write_bytes((folder / "outputs").read_bytes())
+        (folder / "outputs").unlink()
+        (folder / "outputs").symlink_to(elsewhere)
+        before = elsewhere.read_bytes()
+    kept, kept_findings, _ = outcome_of(mini, monkeypatch, memo=True)
+    whole, whole_findings, _ = outcome_of(mini, monkeypatch, memo=False)
+    assert kept == whole and kept_findings == whole_findings
+    if damage == "symlinked outputs":
+        assert elsewhere.read_bytes() == before, "the memo never writes through a link it did not make"
