@@ -5,6 +5,7 @@ documents convert one at a time for memory, so either alone would leave a core i
 """
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,10 @@ class BuildResult:
 def build(ws: Workspace, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """`progress` hears the phases: "render+checks", "pages", "site", and the export's "convert" and "packs"."""
     progress = progress or Silent()
+    # a build keeps caches from its first run on (the data and render memos use the folder only where it is there);
+    # a cache only saves work: without one, the build does the work
+    with contextlib.suppress(OSError):
+        ws.cache_dir.mkdir(parents=True, exist_ok=True)
     progress.start("render+checks")
     outcome = None
     try:
