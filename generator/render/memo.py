@@ -24,17 +24,18 @@ import sys
 from array import array
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from markupsafe import Markup
 
 from generator.base.code import code_state
-from generator.base.files import tree_state, write_atomic
+from generator.base.files import atomic_output, tree_state, write_atomic
 from generator.base.findings import Findings
 from generator.base.workspace import Workspace
 from generator.render.document import Document, Rendered
-from generator.render.reads import Fact, Identities, Untracked, attribute_digest, digest
+from generator.render.reads import SEPARATOR, Fact, Identities, Untracked, attribute_digest, digest
 
-FORMAT = 2
+FORMAT = 3
 INDEX, OUTPUTS, FACTS, LOCK = "index.json", "outputs", "facts.bin", ".lock"
 COMPACT_FROM = 1 << 20   # bytes of outputs no document has any more before the outputs are rewritten
 
@@ -66,7 +67,7 @@ class RenderMemo:
         self._empty()
         # this rendering's: its documents, as `documents` but their numbers of facts as arrays; their new lines
         self.kept: dict[str, tuple[int, int, array]] = {}
-        self.added: list[bytes] = []
+        self.added: dict[str, Rendered] = {}
         self.reused = self.rendered = 0
         self._index: dict[Fact, int] | None = None
         self._changed_attributes: set[int] | None = None
@@ -75,7 +76,8 @@ class RenderMemo:
 
     def _empty(self) -> None:
         """Nothing kept: what a first build, or one after a change of code or templates, starts from."""
-        self.facts: list[list] = []          # [kind, where, name, digest]: see reads.Fact
+        self.facts: list[Fact] = []           # by number: each fact's name (see reads.Fact)
+        self.digests: list[str] = []          # and its digest
         self.documents: dict[str, list] = {}  # document ID -> [offset, length, first fact number, fact numbers]
         self.outputs, self.numbers = b"", array("I")
         self.token, self.size = "", 0        # of the outputs file: its first line, and its length in use
@@ -117,13 +119,14 @@ class RenderMemo:
             index = json.loads((self.folder / INDEX).read_text(encoding="utf-8"))
             if not isinstance(index, dict) or index.get("key") != self.key:
                 return
-            facts, documents, files = index["facts"], index["documents"], index["files"]
+            facts, digests, documents, files = index["facts"], index["digests"], index["documents"], index["files"]
             token, size, numbers_digest = index["token"], index["size"], index["numbers"]
             outputs = (self.folder / OUTPUTS).read_bytes()
             raw = (self.folder / FACTS).read_bytes()
         except (OSError, ValueError, KeyError, TypeError):   # none yet, or not what this module writes
             return
-        if not (isinstance(facts, list) and isinstance(documents, dict) and isinstance(files, dict)
+        if not (isinstance(facts, list) and isinstance(digests, list) and len(facts) == len(digests)
+                and isinstance(documents, dict) and isinstance(files, dict)
                 and isinstance(size, int) and len(outputs) >= size and isinstance(token, str)
                 and outputs.startswith(token.encode() + b"\n") and len(raw) % 4 == 0
                 and hashlib.blake2b(raw, digest_size=16).hexdigest() == numbers_digest):
@@ -131,7 +134,7 @@ class RenderMemo:
         numbers = _numbers(raw)
         if numbers and max(numbers) >= len(facts):
             return
-        self.facts, self.documents, self.old_files = facts, documents, files
+        self.facts, self.digests, self.documents, self.old_files = facts, digests, documents, files
         self.token, self.size, self.outputs, self.numbers = token, size, outputs[:size], numbers
 
     # --- reading ------------------------------------------------------------------------------------------------
@@ -166,16 +169,17 @@ class RenderMemo:
         objects = self.identities.named
         same = {f"f:{name}" for name, now in self.files.items() if self.old_files.get(name) == now}
         try:
-            for number, (kind, where, name, kept) in enumerate(self.facts):
-                self._index[(kind, where, name)] = number
+            for number, fact in enumerate(self.facts):
+                self._index[fact] = number
+                kind, where, name = fact.split(SEPARATOR)
                 if kind in same:
                     continue
                 if kind[0] != "c":
-                    if self._attribute_now(objects.get(where), name) != kept:
+                    if self._attribute_now(objects.get(where), name) != self.digests[number]:
                         self._changed_attributes.add(number)
                 else:
                     self._lookups.setdefault(kind, []).append(number)
-        except (ValueError, TypeError, IndexError):   # facts not as this module writes them: render everything
+        except (ValueError, TypeError, IndexError, AttributeError):   # facts not as this module writes: render all
             self._empty()
             self._changed_attributes, self._lookups, self._index = set(), {}, {}
 
@@ -185,7 +189,7 @@ class RenderMemo:
         assert self._changed_attributes is not None
         return self._changed_attributes | {
             number for number in self._lookups.get(f"c{phase}", ())
-            if self._lookup_now(lookup, self.facts[number][2], self.facts[number][1]) != self.facts[number][3]}
+            if self._lookup_now(lookup, self.facts[number]) != self.digests[number]}
 
     def _attribute_now(self, found: object, name: str) -> str | None:
         if found is None:
@@ -195,7 +199,8 @@ class RenderMemo:
         except Untracked:
             return None
 
-    def _lookup_now(self, lookup: Callable[[str, tuple], object], name: str, arguments: str) -> str | None:
+    def _lookup_now(self, lookup: Callable[[str, tuple], object], fact: Fact) -> str | None:
+        _, arguments, name = fact.split(SEPARATOR)
         try:
             return digest(lookup(name, tuple(json.loads(arguments))), self.identities)
         except (Untracked, KeyError, TypeError, ValueError):   # a lookup kept wrong, or of something gone: changed
@@ -248,9 +253,10 @@ class RenderMemo:
             number = index.get(fact)
             if number is None:
                 number = index[fact] = len(self.facts)
-                self.facts.append([*fact, found])
+                self.facts.append(fact)
+                self.digests.append(found)
             else:
-                self.facts[number][3] = found
+                self.digests[number] = found
             numbers.append(number)
         return numbers
 
@@ -263,14 +269,12 @@ class RenderMemo:
             if rendered.facts is None or rendered.findings or rendered.stopped:
                 self.kept.pop(doc.id, None)
                 continue
-            line = _output_line(doc.id, rendered)
-            self.kept[doc.id] = (self.size, len(line), rendered.facts)
-            self.size += len(line)
-            self.added.append(line)
+            self.kept.pop(doc.id, None)
+            self.added[doc.id] = rendered   # written, and placed in the outputs, by `save`
 
     def _fact_index(self) -> dict[Fact, int]:
         if self._index is None:
-            self._index = {(kind, where, name): n for n, (kind, where, name, _) in enumerate(self.facts)}
+            self._index = {fact: n for n, fact in enumerate(self.facts)}
         return self._index
 
     def forget(self, docs: list[Document]) -> None:
@@ -280,8 +284,10 @@ class RenderMemo:
             self.kept.pop(doc.id, None)
 
     def save(self) -> None:
-        """Write what this rendering kept: the outputs of the documents rendered now appended, the facts and the
-        index. Nothing when every document was taken from the memo, as it was."""
+        """Write what this rendering kept: the outputs of the documents rendered now appended (or, once most of the
+        outputs are of documents gone or rendered since, every document's written anew), the facts and the index.
+        Nothing when every document was taken from the memo, as it was. Each document's outputs are written as they
+        are made, one at a time: a build's memory does not hold them all at once."""
         if not self.added and self.kept.keys() == self.documents.keys() and self.files == self.old_files:
             return
         try:
@@ -291,9 +297,9 @@ class RenderMemo:
                 self._compact()
             elif self.added:
                 with os.fdopen(os.open(self.folder / OUTPUTS, os.O_RDWR | os.O_NOFOLLOW), "r+b") as handle:
-                    handle.seek(len(self.outputs))
+                    handle.seek(self.size)
                     handle.truncate()
-                    handle.write(b"".join(self.added))
+                    self._write_added(handle)
             documents, numbers = {}, array("I")
             for doc_id, (offset, length, read) in self.kept.items():
                 documents[doc_id] = [offset, length, len(numbers), len(read)]
@@ -303,26 +309,38 @@ class RenderMemo:
             write_atomic(self.folder / INDEX, json.dumps({
                 "key": self.key, "token": self.token, "size": self.size, "files": self.files,
                 "numbers": hashlib.blake2b(raw, digest_size=16).hexdigest(), "facts": self.facts,
-                "documents": documents}, ensure_ascii=False), durable=False)
+                "digests": self.digests, "documents": documents}, ensure_ascii=False), durable=False)
         except OSError:   # the memo only saves the next build work: without it, that build renders everything
             return
+
+    def _write_added(self, handle: BinaryIO) -> None:
+        """The outputs of the documents rendered now, at the end of `handle` (at `size`)."""
+        for doc_id, rendered in self.added.items():
+            line = _output_line(doc_id, rendered)
+            handle.write(line)
+            self.kept[doc_id] = (self.size, len(line), rendered.facts)   # type: ignore[assignment]
+            self.size += len(line)
+        self.added = {}
 
     def _compact(self) -> None:
         """Outputs with only the lines of the documents kept, under a new first line (an index written for the old
         file does not fit this one), and only the facts those documents read, numbered again."""
-        whole = self.outputs + b"".join(self.added)
         self.token = os.urandom(16).hex()
-        lines, kept, size = [self.token.encode() + b"\n"], {}, len(self.token) + 1
-        for doc_id, (offset, length, read) in self.kept.items():
-            lines.append(whole[offset:offset + length])
-            kept[doc_id], size = (size, length, read), size + length
-        write_atomic(self.folder / OUTPUTS, b"".join(lines), durable=False)
-        used = sorted(set().union(*(read for _, _, read in kept.values())))
+        kept, size, outputs = {}, len(self.token) + 1, memoryview(self.outputs)
+        with atomic_output(self.folder / OUTPUTS, durable=False) as handle:
+            handle.write(self.token.encode() + b"\n")
+            for doc_id, (offset, length, read) in self.kept.items():
+                handle.write(outputs[offset:offset + length])
+                kept[doc_id], size = (size, length, read), size + length
+            self.kept, self.size = kept, size
+            self._write_added(handle)
+        used = sorted(set().union(*(read for _, _, read in self.kept.values())))
         renumbered = {old: new for new, old in enumerate(used)}
         self.facts = [self.facts[old] for old in used]
+        self.digests = [self.digests[old] for old in used]
         self.kept = {doc_id: (offset, length, array("I", (renumbered[n] for n in read)))
-                     for doc_id, (offset, length, read) in kept.items()}
-        self.size, self._index = size, None
+                     for doc_id, (offset, length, read) in self.kept.items()}
+        self._index = None
 
 
 def _output_line(doc_id: str, rendered: Rendered) -> bytes:

@@ -45,9 +45,11 @@ OUTPUTS = frozenset({"body", "references", "figures", "published"})
 WHOLE = frozenset({"model_dump", "model_dump_json", "model_copy", "dict", "json", "copy", "__copy__", "__deepcopy__",
                    "__getstate__", "__reduce__", "__reduce_ex__"})
 
-# (kind, where, name), all text: an attribute, ("f:roles.yml" or "a", its object's path as `repr` writes it, its name)
-# (see `FactTable.number_of`); a lookup of the render context in phase 1, ("c1", its arguments as JSON, its name)
-Fact = tuple[str, str, str]
+# A fact is named by one text, "kind\x1fwhere\x1fname" (SEPARATOR between): an attribute, kind "f:roles.yml" or "a",
+# where its object's path as `repr` writes it (see `FactTable.number_of`); a lookup of the render context in phase 1,
+# kind "c1", where its arguments as JSON. `repr` and JSON write no separator, and a name with one is not kept.
+Fact = str
+SEPARATOR = "\x1f"
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
@@ -221,6 +223,10 @@ class Reading:
 SKIP, OUTPUT, UNKEPT = -1, -2, -3
 
 
+def fact_name(kind: str, where: str, name: str) -> Fact:
+    return f"{kind}{SEPARATOR}{where}{SEPARATOR}{name}"
+
+
 class FactTable:
     """The facts digested in one process, numbered in the order first met: a document names the facts it read by
     number, and a process forked to render sends the facts it added once (`since`), not with every document. A
@@ -256,7 +262,10 @@ class FactTable:
             field = bool(path) and path[0] in identities.files and isinstance(obj, Strict) \
                 and name in _fields(type(obj))
             try:
-                row = ((f"f:{path[0]}" if field else "a", repr(path), name), attribute_digest(obj, name, identities))
+                if SEPARATOR in name:
+                    raise Untracked("a name no fact can hold")
+                row = (fact_name(f"f:{path[0]}" if field else "a", repr(path), name),
+                       attribute_digest(obj, name, identities))
             except Untracked:
                 number = UNKEPT
             else:
@@ -338,7 +347,7 @@ def note(kind: str, arguments: tuple, value: object) -> None:
         return
     _reading = None   # digesting reads attributes: not the template's reads
     try:
-        found.lookups[(f"c{found.phase}", json.dumps(arguments), kind)] = digest(value, found.identities)
+        found.lookups[fact_name(f"c{found.phase}", json.dumps(arguments), kind)] = digest(value, found.identities)
     except Untracked as exc:
         found.untracked = str(exc)
     finally:
