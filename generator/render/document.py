@@ -124,6 +124,7 @@ class Rendered:
     stopped: bool
     read_tasks: bool
     facts: array | None = None   # the numbers of the facts it read; None: not recorded, or not for keeping
+    run: int = -1                # the run that rendered it, whose process numbered those facts (RenderMemo.runs)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from markupsafe import Markup
 from generator.base.code import code_state
 from generator.base.files import atomic_output, tree_state, write_atomic
 from generator.base.findings import Findings
+from generator.base.forked import can_fork
 from generator.base.workspace import Workspace
 from generator.render.document import Document, Rendered
 from generator.render.reads import SEPARATOR, Fact, Identities, Untracked, attribute_digest, digest
@@ -61,8 +62,10 @@ def _numbers(raw: bytes | array) -> array:
 class RenderMemo:
     """The kept renderings of one workspace, read at the start of a rendering and written at its end (`save`)."""
 
-    def __init__(self, folder: Path, key: str, identities: Identities, files: dict[str, str]):
-        self.folder, self.key, self.identities, self.files = folder, key, identities, files
+    def __init__(self, folder: Path, key: str, identities: Callable[[], Identities], files: dict[str, str]):
+        self.folder, self.key, self.files = folder, key, files
+        self._make_identities = identities
+        self._identities: Identities | None = None
         self.lock: int | None = None
         self._empty()
         # this rendering's: its documents, as `documents` but their numbers of facts as arrays; their new lines
@@ -73,6 +76,16 @@ class RenderMemo:
         self._changed_attributes: set[int] | None = None
         self._lookups: dict[str, list[int]] = {}   # numbers of the lookup facts, by kind (phase)
         self._numbers_by_process: dict[str, list[int]] = {}   # a process's fact numbers -> the memo's (`take`)
+        self.runs: list[tuple] = []   # the facts each run digested (`run`), numbered only when saved (`take`)
+        self._taken_runs: list[list[int] | None] = []
+
+    @property
+    def identities(self) -> Identities:
+        """The paths of the set being rendered, made by the process that first needs them: a cold build's forked
+        renderers make their own, and the build's process, with nothing kept to check, never holds them."""
+        if self._identities is None:
+            self._identities = self._make_identities()
+        return self._identities
 
     def _empty(self) -> None:
         """Nothing kept: what a first build, or one after a change of code or templates, starts from."""
@@ -103,7 +116,7 @@ class RenderMemo:
         except OSError:
             os.close(lock)
             return None
-        memo = cls(folder, key, identities(), files)
+        memo = cls(folder, key, identities, files)
         memo.lock = lock
         memo._load()
         return memo
@@ -166,6 +179,8 @@ class RenderMemo:
         if self._changed_attributes is not None:
             return
         self._changed_attributes, self._lookups, self._index = set(), {}, {}
+        if not self.facts:
+            return
         objects = self.identities.named
         same = {f"f:{name}" for name, now in self.files.items() if self.old_files.get(name) == now}
         try:
@@ -236,13 +251,21 @@ class RenderMemo:
 
     # --- writing ------------------------------------------------------------------------------------------------
 
-    def take(self, token: str, base: int, start: int, rows: list[tuple[Fact, str]]) -> list[int] | None:
+    def run(self, since: tuple) -> int:
+        """Note the facts a process digested in a run (`FactTable.since`), to be numbered when the memo is saved; the
+        run's number."""
+        self.runs.append(since)
+        return len(self.runs) - 1
+
+    def take(self, token: str, base: int, start: int, text: str) -> list[int] | None:
         """Number the facts a process digested (`FactTable.since`) as the memo numbers them, keeping their digests
         now: the memo's number for each of that process's numbers, or None if they cannot be told (the documents that
         read them are then rendered again next time)."""
+        rows = json.loads(text)
         numbers = self._numbers_by_process.get(token)
         if numbers is None:   # a forked process: its first `base` numbers are those of the process that forked it
-            inherited = self._numbers_by_process.get(self.identities.table.token, [])
+            own = self._identities.table.token if self._identities is not None else ""
+            inherited = self._numbers_by_process.get(own, [])
             if len(inherited) < base:
                 return None
             numbers = self._numbers_by_process[token] = inherited[:base]
@@ -286,10 +309,29 @@ class RenderMemo:
     def save(self) -> None:
         """Write what this rendering kept: the outputs of the documents rendered now appended (or, once most of the
         outputs are of documents gone or rendered since, every document's written anew), the facts and the index.
-        Nothing when every document was taken from the memo, as it was. Each document's outputs are written as they
-        are made, one at a time: a build's memory does not hold them all at once."""
+        Nothing when every document was taken from the memo, as it was. Done in a forked process where there is one,
+        which this one waits for: the facts numbered and the index made there never take room in the build's
+        process, whose memory would keep the space they took (at ~1000 documents, 20 MB more through the
+        conversions that follow)."""
         if not self.added and self.kept.keys() == self.documents.keys() and self.files == self.old_files:
             return
+        if not can_fork():
+            self._save()
+            return
+        pid = os.fork()
+        if pid == 0:   # the child: write, and end without anything of the parent's exit (buffers, handlers)
+            try:
+                self._save()
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+
+    def _save(self) -> None:
+        for rendered in self.added.values():   # each document's facts by the memo's numbers
+            mapping = self._taken(rendered.run)
+            rendered.facts = array("I", map(mapping.__getitem__, rendered.facts)) \
+                if mapping is not None and rendered.facts is not None else None
+        self.added = {doc_id: r for doc_id, r in self.added.items() if r.facts is not None}
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             live = sum(length for _, length, _ in self.kept.values())
@@ -312,6 +354,12 @@ class RenderMemo:
                 "digests": self.digests, "documents": documents}, ensure_ascii=False), durable=False)
         except OSError:   # the memo only saves the next build work: without it, that build renders everything
             return
+
+    def _taken(self, run: int) -> list[int] | None:
+        """The memo's numbers for the facts of run `run` (its process's numbers), every run before it taken first."""
+        while len(self._taken_runs) <= run:
+            self._taken_runs.append(self.take(*self.runs[len(self._taken_runs)]))
+        return self._taken_runs[run] if run >= 0 else None
 
     def _write_added(self, handle: BinaryIO) -> None:
         """The outputs of the documents rendered now, at the end of `handle` (at `size`)."""

@@ -243,9 +243,10 @@ class FactTable:
         if self.pid != os.getpid():
             self.pid, self.token, self.base = os.getpid(), secrets.token_hex(8), len(self.rows)
 
-    def since(self, start: int) -> tuple[str, int, int, list[tuple[Fact, str]]]:
-        """The facts numbered from `start` on, with what the memo needs to number them its way."""
-        return self.token, self.base, start, self.rows[start:]
+    def since(self, start: int) -> tuple[str, int, int, str]:
+        """The facts numbered from `start` on (as one JSON text: one object to send and to free, not one per fact),
+        with what the memo needs to number them its way."""
+        return self.token, self.base, start, json.dumps(self.rows[start:], ensure_ascii=False)
 
     def number_of(self, key: tuple[int, str], identities: Identities) -> int:
         oid, name = key

@@ -10,7 +10,6 @@ import difflib
 import functools
 import re
 import traceback
-from array import array
 from collections.abc import Callable, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -657,13 +656,12 @@ def _render_all(env: jinja2.Environment, context: RenderContext, docs: list[Docu
 
 
 def _numbered(memo: _Memo | None, runs: list[tuple[tuple | None, list[Rendered]]]) -> list[Rendered]:
-    """The documents of every run, in the order of the set, their facts numbered as the memo numbers them."""
+    """The documents of every run, in the order of the set, each with the run whose facts its numbers name."""
     done = []
     for since, rendered in runs:
-        numbers = memo.memo.take(*since) if memo and since else None
+        run = memo.memo.run(since) if memo and since else -1
         for r in rendered:
-            r.facts = array("I", map(numbers.__getitem__, r.facts)) \
-                if numbers is not None and r.facts is not None else None
+            r.run = run
         done += rendered
     return sorted(done, key=lambda r: r.index)
 
