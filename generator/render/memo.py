@@ -68,10 +68,11 @@ class RenderMemo:
         self._identities: Identities | None = None
         self.lock: int | None = None
         self._empty()
-        # this rendering's: its documents, as `documents` but their numbers of facts as arrays; their new lines
+        # this rendering's: the documents taken from the memo, as `documents` with their facts' numbers as arrays,
+        # and those rendered now, written by `save`
         self.kept: dict[str, tuple[int, int, array]] = {}
         self.added: dict[str, Rendered] = {}
-        self.reused = self.rendered = 0
+        self.rendered = 0
         self._index: dict[Fact, int] | None = None
         self._changed_attributes: set[int] | None = None
         self._lookups: dict[str, list[int]] = {}   # numbers of the lookup facts, by kind (phase)
@@ -91,7 +92,7 @@ class RenderMemo:
         """Nothing kept: what a first build, or one after a change of code or templates, starts from."""
         self.facts: list[Fact] = []           # by number: each fact's name (see reads.Fact)
         self.digests: list[str] = []          # and its digest
-        self.documents: dict[str, list] = {}  # document ID -> [offset, length, first fact number, fact numbers]
+        self.documents: dict[str, list] = {}  # document ID -> [offset, length, first fact number, facts read]
         self.outputs, self.numbers = b"", array("I")
         self.token, self.size = "", 0        # of the outputs file: its first line, and its length in use
         self.old_files: dict[str, str] = {}
@@ -169,7 +170,6 @@ class RenderMemo:
             if rendered is not None:
                 out[index] = rendered
                 self.kept[doc.id] = (entry[0], entry[1], numbers)   # type: ignore[index]
-        self.reused += len(out)
         return out
 
     def prepare(self) -> None:
