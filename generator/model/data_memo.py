@@ -8,6 +8,7 @@ only, never pickle: an entry is read as data, and one that is not what this modu
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
@@ -55,11 +56,14 @@ class DataMemo:
     def put(self, key: str, data: object) -> None:
         self.used.add(key)
         if json_faithful(data):
-            write_atomic(self.folder / f"{key}.json", json.dumps({"key": key, "data": data}, ensure_ascii=False),
-                         durable=False)
+            # a full disk, a folder made read-only: the memo only saves work, and the load goes on without it
+            with contextlib.suppress(OSError):
+                write_atomic(self.folder / f"{key}.json", json.dumps({"key": key, "data": data}, ensure_ascii=False),
+                             durable=False)
 
     def prune(self) -> None:
         """Remove the entries of files no longer as they were (those not asked for in this load)."""
-        for path in self.folder.iterdir() if self.folder.is_dir() else ():
-            if ENTRY.fullmatch(path.name) and path.name[:-5] not in self.used:
-                path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            for path in self.folder.iterdir() if self.folder.is_dir() else ():
+                if ENTRY.fullmatch(path.name) and path.name[:-5] not in self.used:
+                    path.unlink(missing_ok=True)
