@@ -59,10 +59,10 @@ class Untracked(Exception):
 
 
 class Identities:
-    """The path of every object of the set a template can read: its data from the Organisation (`sites/3`,
-    `roles/12/competence`), each document by its ID and each template by its file. Where an object sits in two
-    places (a role in `roles` and in `function`), its path is the first in a walk of the data files' own fields,
-    then of everything derived from them."""
+    """The path of every object of the set a template can read: its data under its file (`roles.yml/roles/12`,
+    `sites.yml/sites/3/address`), what the Organisation derives under the Organisation (`function/...`), each
+    document by its ID and each template by its file. Where an object sits in two places (a role in `roles` and in
+    `function`), its path is the first in a walk of the data files' own fields, then of everything derived."""
 
     def __init__(self, org: Organisation, documents: list[Document], templates: list[Template]):
         self.path: dict[int, tuple] = {}
@@ -179,10 +179,9 @@ def _whole(value: object, paths: dict[int, tuple], depth: int) -> object:
     raise Untracked(f"a {kind.__qualname__} is no value a digest can hold")
 
 
-def _deep(value: object, identities: Identities) -> str:
+def _deep(value: object) -> str:
     """An object digested with every object in it whole, path or not: for reads that take it in at once."""
-    no_paths: dict[int, tuple] = {}
-    return "#" + hashlib.blake2b(repr(_whole(value, no_paths, 0)).encode(), digest_size=10).hexdigest()
+    return "#" + hashlib.blake2b(repr(_whole(value, {}, 0)).encode(), digest_size=10).hexdigest()
 
 
 class Reading:
@@ -291,7 +290,7 @@ def _fields(model: type[Strict]) -> frozenset[str]:
 def attribute_digest(obj: object, name: str, identities: Identities) -> str:
     """The digest of attribute `name` of `obj` (one that has a path)."""
     if name in WHOLE:
-        return _deep(obj, identities)
+        return _deep(obj)
     try:
         value = getattr(obj, name)
     except AttributeError:

@@ -306,7 +306,7 @@ class RenderContext:
         self.given: list[tuple[str, Markup]] = []
         self.drawn: list[tuple[str, str]] = []
         self.read_tasks = False
-        self.listed = _Listed(self)
+        self.listed = _Listed(documents)
 
     def lookup(self, kind: str, arguments: tuple) -> object:
         """A lookup in the set that is no object's attribute (`LOOKUPS`), its value now, unrecorded."""
@@ -470,9 +470,6 @@ LOOKUPS: dict[str, Callable[..., object]] = {
 class _Listed(list):
     """`documents` in templates: the set, whose every reading is the lookup "documents"."""
 
-    def __init__(self, context: RenderContext):
-        super().__init__(context.documents)
-        self._context = context
 
     def _read(self) -> None:
         reads.note("documents", (), list(list.__iter__(self)))
